@@ -1,0 +1,138 @@
+//! The behaviour vocabulary (DESIGN.md contract): every key, its type and meaning.
+//! Profiles, targets' `[behaviour]` and `[clients.NAME.behaviour]` use these keys.
+
+use std::time::Duration;
+
+/// The type of a vocabulary key's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Bool,
+    Duration,
+    /// One of the listed strings.
+    Enum(&'static [&'static str]),
+}
+
+/// One key of the vocabulary.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyDef {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub meaning: &'static str,
+}
+
+pub const VOCABULARY: &[KeyDef] = &[
+    KeyDef { key: "offline_access_required", kind: Kind::Bool, meaning: "a refresh token is issued only when offline_access is in the scope" },
+    KeyDef { key: "refresh_token_for_client_credentials", kind: Kind::Bool, meaning: "client_credentials returns a refresh token (spec: SHOULD NOT)" },
+    KeyDef { key: "new_refresh_token", kind: Kind::Enum(&["always", "never", "public_clients"]), meaning: "whether a refresh response carries a new refresh token" },
+    KeyDef { key: "previous_refresh_token", kind: Kind::Enum(&["invalidated", "valid", "valid_in_grace"]), meaning: "what becomes of the presented token once a new one is issued" },
+    KeyDef { key: "grace_period", kind: Kind::Duration, meaning: "how long valid_in_grace lasts" },
+    KeyDef { key: "reuse_detection", kind: Kind::Bool, meaning: "presenting an invalidated token revokes the whole family (RFC 9700 §4.14.2)" },
+    KeyDef { key: "access_token_ttl", kind: Kind::Duration, meaning: "access token lifetime" },
+    KeyDef { key: "refresh_token_absolute_ttl", kind: Kind::Duration, meaning: "refresh token lifetime from the original grant" },
+    KeyDef { key: "refresh_token_idle_ttl", kind: Kind::Duration, meaning: "a refresh token dies when unused this long" },
+    KeyDef { key: "rotated_token_expiry", kind: Kind::Enum(&["original", "renewed"]), meaning: "a new refresh token keeps the family's expiry, or gets a fresh one" },
+    KeyDef { key: "scope_on_refresh", kind: Kind::Enum(&["honoured", "ignored"]), meaning: "a requested narrower scope is applied, or the scope parameter is ignored" },
+    KeyDef { key: "id_token_on_refresh", kind: Kind::Enum(&["always", "when_openid_requested", "never"]), meaning: "whether a refresh response carries an id_token" },
+    KeyDef { key: "introspects_refresh_tokens", kind: Kind::Bool, meaning: "the introspection endpoint answers for refresh tokens" },
+    KeyDef { key: "revocation_revokes_access_tokens", kind: Kind::Bool, meaning: "revoking a refresh token kills its access tokens (RFC 7009 SHOULD)" },
+    KeyDef { key: "sender_constrained", kind: Kind::Enum(&["none", "dpop", "mtls"]), meaning: "refresh tokens are bound to a key" },
+];
+
+pub fn key_def(key: &str) -> Option<&'static KeyDef> {
+    VOCABULARY.iter().find(|d| d.key == key)
+}
+
+/// User keys (`x_*`) are accepted with any value.
+pub fn is_user_key(key: &str) -> bool {
+    key.starts_with("x_")
+}
+
+/// A typed behaviour value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Duration(Duration),
+    /// An enum value, or any value of a user `x_*` key.
+    Text(String),
+}
+
+impl Value {
+    /// The text used in templates and conditions (`{{behaviour.grace_period}}` → "30s").
+    pub fn render(&self) -> String {
+        match self {
+            Value::Bool(b) => b.to_string(),
+            Value::Duration(d) => humantime::format_duration(*d).to_string(),
+            Value::Text(s) => s.clone(),
+        }
+    }
+
+    /// "flag" in a `when` condition: true, or stated and not `never`/`none`/zero.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Bool(b) => *b,
+            Value::Duration(d) => !d.is_zero(),
+            Value::Text(s) => !matches!(s.as_str(), "never" | "none" | "false" | ""),
+        }
+    }
+
+    pub fn as_duration(&self) -> Option<Duration> {
+        match self {
+            Value::Duration(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parse a raw TOML/JSON value for `key` into a typed value, or say why not.
+pub fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String> {
+    if is_user_key(key) {
+        return Ok(match raw {
+            toml::Value::Boolean(b) => Value::Bool(*b),
+            toml::Value::String(s) => Value::Text(s.clone()),
+            other => Value::Text(other.to_string()),
+        });
+    }
+    let def = key_def(key).ok_or_else(|| unknown_key_message(key))?;
+    match (def.kind, raw) {
+        (Kind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
+        (Kind::Bool, other) => Err(format!("`{key}` must be true or false, not {other}")),
+        (Kind::Duration, toml::Value::String(s)) => humantime::parse_duration(s)
+            .map(Value::Duration)
+            .map_err(|e| format!("`{key}` must be a duration like \"30s\", \"1h\" or \"7d\": {e}")),
+        (Kind::Duration, toml::Value::Integer(n)) if *n >= 0 => {
+            Ok(Value::Duration(Duration::from_secs(*n as u64)))
+        }
+        (Kind::Duration, other) => Err(format!(
+            "`{key}` must be a duration string like \"30s\", not {other}"
+        )),
+        (Kind::Enum(allowed), toml::Value::String(s)) if allowed.contains(&s.as_str()) => {
+            Ok(Value::Text(s.clone()))
+        }
+        (Kind::Enum(allowed), other) => Err(format!(
+            "`{key}` must be one of {}, not {other}",
+            allowed.join(" | ")
+        )),
+    }
+}
+
+pub fn unknown_key_message(key: &str) -> String {
+    let known: Vec<&str> = VOCABULARY.iter().map(|d| d.key).collect();
+    format!(
+        "unknown behaviour key `{key}` (known: {}; user keys start with `x_`)",
+        known.join(", ")
+    )
+}

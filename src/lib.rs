@@ -1,0 +1,10 @@
+//! refresh-conformance: a conformance suite for identity providers'
+//! refresh-token behaviour. Flow: load → plan → execute → judge → report
+//! (see ARCHITECTURE.md).
+
+pub mod behaviour;
+pub mod emulator;
+pub mod locate;
+pub mod record;
+pub mod scenario;
+pub mod target;

@@ -1,0 +1,175 @@
+//! TrialRecord: the one thing every report is written from. Everything in it
+//! is already redacted (the executor redacts before it stores).
+
+use crate::scenario::model::Level;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The kinds of failure (JUnit `<failure type=...>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailKind {
+    /// A MUST of a spec is broken.
+    SpecViolation,
+    /// The IdP did not do what its profile or target states.
+    ProfileMismatch,
+}
+
+impl FailKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FailKind::SpecViolation => "spec-violation",
+            FailKind::ProfileMismatch => "profile-mismatch",
+        }
+    }
+}
+
+/// Outcomes (DESIGN.md contract).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "outcome")]
+pub enum Outcome {
+    Pass,
+    Warn,
+    Fail { kind: FailKind },
+    Skip { reason: String },
+    Error { cause: String },
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Warn => "warn",
+            Outcome::Fail { .. } => "fail",
+            Outcome::Skip { .. } => "skip",
+            Outcome::Error { .. } => "error",
+        }
+    }
+}
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub step: String,
+    pub level: Level,
+    pub kind: FailKind,
+    /// The behaviour key a profile-mismatch names.
+    pub setting: Option<String>,
+    pub refs: Vec<String>,
+    /// What was checked ("status", "$.refresh_token", "scope").
+    pub check: String,
+    pub expected: String,
+    pub actual: String,
+    /// Failed as a precondition: the trial is an error, not a failure.
+    pub precondition: bool,
+    /// Index into the transcript of the exchange that shows it.
+    pub exchange: Option<usize>,
+}
+
+impl Finding {
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "step `{}`: {}: expected {}, got {}",
+            self.step, self.check, self.expected, self.actual
+        );
+        if let Some(setting) = &self.setting {
+            s.push_str(&format!(" (behaviour `{setting}` states otherwise)"));
+        }
+        if !self.refs.is_empty() {
+            s.push_str(&format!(" [{}]", self.refs.join(", ")));
+        }
+        s
+    }
+}
+
+/// One HTTP exchange, redacted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub step: String,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: String,
+    pub status: Option<u16>,
+    pub response_headers: Vec<(String, String)>,
+    /// The body as text, redacted, cut to an excerpt.
+    pub response_body: String,
+    /// Transport trouble (timeout, reset, cap), when there is no response.
+    pub transport_error: Option<String>,
+    pub elapsed_ms: u64,
+}
+
+impl Exchange {
+    /// A compact, already-redacted rendering for failure messages.
+    pub fn render(&self) -> String {
+        let mut s = format!("> {} {}\n", self.method, self.url);
+        for (k, v) in &self.request_headers {
+            s.push_str(&format!("> {k}: {v}\n"));
+        }
+        if !self.request_body.is_empty() {
+            s.push_str(&format!("> \n> {}\n", self.request_body));
+        }
+        match (self.status, &self.transport_error) {
+            (_, Some(e)) => s.push_str(&format!("< (no response: {e})\n")),
+            (Some(st), None) => {
+                s.push_str(&format!("< {st}\n"));
+                for (k, v) in &self.response_headers {
+                    s.push_str(&format!("< {k}: {v}\n"));
+                }
+                if !self.response_body.is_empty() {
+                    s.push_str(&format!("< \n< {}\n", self.response_body));
+                }
+            }
+            (None, None) => {}
+        }
+        s
+    }
+}
+
+/// Everything a run learned from one trial.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrialRecord {
+    /// `<target>/<scenario-id>`.
+    pub name: String,
+    pub target: String,
+    pub scenario: String,
+    pub title: String,
+    pub level: Level,
+    pub refs: Vec<String>,
+    pub outcome: Outcome,
+    /// A one-paragraph explanation of the outcome, redacted.
+    pub message: String,
+    pub findings: Vec<Finding>,
+    pub transcript: Vec<Exchange>,
+    /// Facts derived by the judge: `step.key` → value (no token values, no timestamps).
+    pub observations: BTreeMap<String, String>,
+    pub duration: Duration,
+    /// Known deviation from the target's baseline, when one matched.
+    pub baseline: Option<String>,
+}
+
+impl TrialRecord {
+    /// The full text for a failure, error or warning: message, findings and the exchanges that show them.
+    pub fn details(&self) -> String {
+        let mut s = format!("{}: {}\n", self.scenario, self.message);
+        if !self.refs.is_empty() {
+            s.push_str(&format!("clauses: {}\n", self.refs.join(", ")));
+        }
+        for f in &self.findings {
+            s.push_str(&format!("- {}\n", f.describe()));
+        }
+        let mut shown: Vec<usize> = self.findings.iter().filter_map(|f| f.exchange).collect();
+        shown.sort();
+        shown.dedup();
+        if shown.is_empty() && !matches!(self.outcome, Outcome::Pass | Outcome::Skip { .. }) {
+            shown.extend(self.transcript.len().checked_sub(1));
+        }
+        for i in shown {
+            if let Some(x) = self.transcript.get(i) {
+                s.push_str(&format!("\nexchange #{} (step `{}`):\n{}", i + 1, x.step, x.render()));
+            }
+        }
+        s
+    }
+}
