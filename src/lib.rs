@@ -8,3 +8,6 @@ pub mod locate;
 pub mod record;
 pub mod scenario;
 pub mod target;
+pub mod judge;
+pub mod report;
+pub mod run;
