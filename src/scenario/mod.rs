@@ -3,6 +3,7 @@
 
 pub mod load;
 pub mod model;
+pub mod schema;
 pub mod template;
 pub mod validate;
 

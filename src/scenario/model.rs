@@ -195,7 +195,7 @@ pub struct RawRequest {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Form {
     Table(BTreeMap<String, String>),
@@ -256,7 +256,7 @@ pub enum AuthMode {
 }
 
 /// One expectation table, or a list of them (each with its own level).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Expectations {
     One(Box<Expect>),
@@ -480,3 +480,31 @@ impl Step {
         .count()
     }
 }
+
+/// A table or a list, decided by shape, so errors inside keep their own
+/// message and location (serde's untagged enums would hide them).
+macro_rules! table_or_list {
+    ($ty:ident, $table:expr, $list:expr, $what:literal) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(m)).map($table)
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, s: A) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(s)).map($list)
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+table_or_list!(Expectations, |e| Expectations::One(Box::new(e)), Expectations::Many, "an expectation table or a list of them");
+table_or_list!(Form, Form::Table, Form::Pairs, "a table of form parameters or a list of [name, value] pairs");
