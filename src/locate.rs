@@ -42,7 +42,9 @@ pub fn json_error(path: &str, e: &serde_json::Error) -> String {
 
 /// Locate the first occurrence of `needle` (best effort) for semantic errors.
 pub fn at_text(path: &str, text: &str, needle: &str, message: &str) -> String {
-    match text.find(needle) {
+    // A value is usually quoted: prefer that, so `rotation` does not match inside `user/rotation-check`.
+    let quoted = format!("\"{needle}\"");
+    match text.find(&quoted).map(|i| i + 1).or_else(|| text.find(needle)) {
         Some(off) => at_offset(path, text, off, message),
         None => format!("{path}:1:1: {message}"),
     }

@@ -77,7 +77,7 @@ fn broken_json_is_located() {
 #[test]
 fn unknown_keys_and_wrong_types_are_located() {
     one_error(&GOOD.replace("level = \"must\"", "level = \"must\"\ncolour = \"blue\""), "6", "unknown field `colour`");
-    one_error(&GOOD.replace("level = \"must\"", "level = 3"), "4", "");
+    one_error(&GOOD.replace("level = \"must\"", "level = 3"), "5", "");
     one_error(&GOOD.replace("count = 3", "count = \"three\""), "", "");
     one_error(&GOOD.replace("status = 200, present", "statsu = 200, present"), "10", "unknown field `statsu`");
 }
@@ -94,8 +94,8 @@ fn bad_templates_behaviour_keys_and_refs_are_refused() {
     one_error(&GOOD.replace("{{behaviour.grace_period}}", "{{behaviour.grace}}"), "21", "unknown behaviour key `grace`");
     one_error(&GOOD.replace("| with:email", "| upper:email"), "9", "unknown filter");
     one_error(&GOOD.replace("\"seed:002\"", "\"rfc6749-6\""), "4", "malformed ref `rfc6749-6`");
-    one_error(&GOOD.replace("x_tenant_flag", "tenant_flag"), "5", "unknown behaviour key `tenant_flag`");
-    one_error(&GOOD.replace("setting = \"new_refresh_token\"", "setting = \"rotation\""), "18", "unknown behaviour key `rotation`");
+    one_error(&GOOD.replace("x_tenant_flag", "tenant_flag"), "6", "unknown behaviour key `tenant_flag`");
+    one_error(&GOOD.replace("setting = \"new_refresh_token\"", "setting = \"rotation\""), "17", "unknown behaviour key `rotation`");
     one_error(&GOOD.replace("{{grant.refresh_token}}\" } } }", "{{grant.refresh_token\" } } }"), "17", "unclosed");
 }
 
