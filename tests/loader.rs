@@ -96,7 +96,7 @@ fn bad_templates_behaviour_keys_and_refs_are_refused() {
     one_error(&GOOD.replace("\"seed:002\"", "\"rfc6749-6\""), "4", "malformed ref `rfc6749-6`");
     one_error(&GOOD.replace("x_tenant_flag", "tenant_flag"), "6", "unknown behaviour key `tenant_flag`");
     one_error(&GOOD.replace("setting = \"new_refresh_token\"", "setting = \"rotation\""), "17", "unknown behaviour key `rotation`");
-    one_error(&GOOD.replace("{{grant.refresh_token}}\" } } }", "{{grant.refresh_token\" } } }"), "17", "unclosed");
+    one_error(&GOOD.replace("{{grant.refresh_token}}\" } } }", "{{grant.refresh_token\" } } }"), "16", "unclosed");
 }
 
 #[test]
