@@ -33,7 +33,14 @@ impl Trial<'_> {
             };
             if let Some(r) = &produced.response {
                 for field in &step.needs {
-                    if r.field(field).is_none() {
+                    let present = match field.strip_prefix("id_token.claims.") {
+                        Some(claim) => r
+                            .field_str("id_token")
+                            .and_then(crate::judge::id_token_claims)
+                            .is_some_and(|c| c.get(claim).is_some_and(|v| !v.is_null())),
+                        None => r.field(field).is_some(),
+                    };
+                    if !present {
                         return Err(Stop::Skip(format!(
                             "step `{name}`: the response (status {}) carries no `{field}`, which this scenario needs",
                             r.status

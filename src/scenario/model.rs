@@ -82,6 +82,7 @@ pub struct Step {
     pub params: BTreeMap<String, String>,
     /// Response fields this step needs; when one is absent the trial is skipped
     /// with that reason (e.g. `["id_token"]`: no id_token on refresh → skip).
+    /// Claims of the response's id_token are named `id_token.claims.<name>`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
     /// Failed expectations here mean the harness could not set up the check:
@@ -349,6 +350,9 @@ pub struct Expect {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
+    /// When the value is absent, the other checks pass (for "if present, it must ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
     /// Present (true) or absent (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,

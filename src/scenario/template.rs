@@ -18,6 +18,8 @@ pub enum Part {
 pub enum Filter {
     With(String),
     Without(String),
+    /// A duration (`1h`) as whole seconds (`3600`).
+    Seconds,
 }
 
 /// Why a template could not be rendered at run time.
@@ -76,6 +78,10 @@ fn parse_expr(inner: &str) -> Result<Part, String> {
     let mut filters = Vec::new();
     for f in pieces {
         let f = f.trim();
+        if f == "seconds" {
+            filters.push(Filter::Seconds);
+            continue;
+        }
         let (name, arg) = f.split_once(':').map(|(a, b)| (a.trim(), b.trim())).unwrap_or((f, ""));
         if arg.is_empty() {
             return Err(format!("`{{{{{inner}}}}}`: filter `{name}` needs an argument (`with:email`)"));
@@ -83,7 +89,7 @@ fn parse_expr(inner: &str) -> Result<Part, String> {
         filters.push(match name {
             "with" => Filter::With(arg.to_string()),
             "without" => Filter::Without(arg.to_string()),
-            other => return Err(format!("`{{{{{inner}}}}}`: unknown filter `{other}` (known: with, without)")),
+            other => return Err(format!("`{{{{{inner}}}}}`: unknown filter `{other}` (known: with, without, seconds)")),
         });
     }
     Ok(Part::Expr { path, filters, source: format!("{{{{{inner}}}}}") })
@@ -116,7 +122,7 @@ pub fn render(
             Part::Expr { path, filters, .. } => {
                 let mut value = lookup(&path)?;
                 for f in &filters {
-                    value = apply(f, &value);
+                    value = apply(f, &value).map_err(Unresolved::Error)?;
                 }
                 out.push_str(&value);
             }
@@ -132,9 +138,14 @@ pub fn render(
     Ok(out)
 }
 
-fn apply(filter: &Filter, value: &str) -> String {
+fn apply(filter: &Filter, value: &str) -> Result<String, String> {
     let mut set: Vec<&str> = value.split_whitespace().collect();
     match filter {
+        Filter::Seconds => {
+            return humantime::parse_duration(value.trim())
+                .map(|d| d.as_secs().to_string())
+                .map_err(|e| format!("`| seconds` needs a duration, not `{value}`: {e}"))
+        }
         Filter::With(s) => {
             for item in s.split_whitespace() {
                 if !set.contains(&item) {
@@ -147,7 +158,7 @@ fn apply(filter: &Filter, value: &str) -> String {
             set.retain(|x| !drop.contains(x));
         }
     }
-    set.join(" ")
+    Ok(set.join(" "))
 }
 
 #[cfg(test)]
@@ -169,6 +180,10 @@ mod tests {
         assert_eq!(out, "a RT1 b");
         let out = render("{{ scopes.granted | without:offline_access | with:email }}", &mut ctx).unwrap();
         assert_eq!(out, "openid read email");
+        let mut d = |_: &[String]| Ok("1h".to_string());
+        assert_eq!(render("{{x | seconds}}", &mut d).unwrap(), "3600");
+        let mut bad = |_: &[String]| Ok("soon".to_string());
+        assert!(render("{{x | seconds}}", &mut bad).is_err());
     }
 
     #[test]
