@@ -1,0 +1,7 @@
+//! Reports: everything here reads [`TrialRecord`](crate::record::TrialRecord)s
+//! only (never HTTP, never target files), and every writer passes its final
+//! text through a [`Redactor`](redact::Redactor) once more.
+
+pub mod redact;
+
+pub use redact::Redactor;
