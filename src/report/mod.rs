@@ -3,7 +3,11 @@
 //! text through a [`Redactor`](redact::Redactor) once more.
 
 pub mod atomic;
+pub mod junit;
 pub mod redact;
+pub mod sample;
+pub mod text;
 
 pub use atomic::write_atomic;
+pub use junit::{junit_xml, write_junit};
 pub use redact::Redactor;
