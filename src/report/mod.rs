@@ -1,8 +1,15 @@
-//! Reports: redaction in front of every writer; JUnit, console, fingerprints, HTML, summaries.
+//! Reports: everything here reads [`TrialRecord`](crate::record::TrialRecord)s
+//! only (never HTTP, never target files), and every writer passes its final
+//! text through a [`Redactor`](redact::Redactor) once more.
 
+pub mod atomic;
+pub mod fingerprint;
+pub mod junit;
 pub mod redact;
+pub mod sample;
+pub mod text;
 
-/// PLACEHOLDER until the report branch lands.
-pub fn write_junit(_path: &std::path::Path, _records: &[crate::record::TrialRecord], _strict: bool, _redactor: &redact::Redactor) -> std::io::Result<()> {
-    Ok(())
-}
+pub use atomic::write_atomic;
+pub use fingerprint::{diff, from_records, render_diff, Fingerprint, FingerprintDiff};
+pub use junit::{junit_xml, write_junit};
+pub use redact::Redactor;
