@@ -5,7 +5,11 @@ use refresh_conformance::scenario::{catalog_table, load, schema};
 
 #[test]
 fn json_schema_matches_the_types() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/scenario.schema.json")).unwrap();
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/scenario.schema.json"
+    ))
+    .unwrap();
     assert_eq!(
         committed.trim(),
         schema::scenario_schema().trim(),
@@ -15,9 +19,15 @@ fn json_schema_matches_the_types() {
 
 #[test]
 fn readme_catalog_table_matches_the_scenarios() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("<!-- catalog:start -->").expect("README has a catalog:start marker") + "<!-- catalog:start -->".len();
-    let end = readme.find("<!-- catalog:end -->").expect("README has a catalog:end marker");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- catalog:start -->")
+        .expect("README has a catalog:start marker")
+        + "<!-- catalog:start -->".len();
+    let end = readme
+        .find("<!-- catalog:end -->")
+        .expect("README has a catalog:end marker");
     let table = catalog_table::markdown(&load::builtin().unwrap());
     assert_eq!(
         readme[start..end].trim(),

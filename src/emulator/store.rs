@@ -34,7 +34,12 @@ pub struct Family {
 }
 
 impl Family {
-    pub fn new(client: Arc<Client>, user: Option<Arc<User>>, auth_time: i64, nonce: Option<String>) -> Family {
+    pub fn new(
+        client: Arc<Client>,
+        user: Option<Arc<User>>,
+        auth_time: i64,
+        nonce: Option<String>,
+    ) -> Family {
         Family {
             client,
             user,
@@ -73,7 +78,9 @@ pub enum Kind {
 pub enum Status {
     Active,
     /// A newer refresh token was issued at this family time (ms).
-    Rotated { at: i64 },
+    Rotated {
+        at: i64,
+    },
     Revoked,
 }
 
@@ -96,14 +103,23 @@ pub struct Token {
 }
 
 impl Token {
-    pub fn new(kind: Kind, family: Arc<Family>, scope: Scope, issued_at: i64, expires_at: Option<i64>) -> Token {
+    pub fn new(
+        kind: Kind,
+        family: Arc<Family>,
+        scope: Scope,
+        issued_at: i64,
+        expires_at: Option<i64>,
+    ) -> Token {
         Token {
             kind,
             family,
             scope,
             issued_at,
             expires_at,
-            state: Mutex::new(TokenState { status: Status::Active, last_used: issued_at }),
+            state: Mutex::new(TokenState {
+                status: Status::Active,
+                last_used: issued_at,
+            }),
         }
     }
 }
@@ -118,7 +134,10 @@ pub struct Store {
 
 impl Default for Store {
     fn default() -> Self {
-        Store { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(), hasher: RandomState::new() }
+        Store {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+        }
     }
 }
 

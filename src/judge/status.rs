@@ -6,6 +6,14 @@ pub fn check(expected: &[u16], r: &Response) -> Option<Mismatch> {
     if expected.contains(&r.status) {
         return None;
     }
-    let want = expected.iter().map(u16::to_string).collect::<Vec<_>>().join(" or ");
-    Some(Mismatch::new("status", want, format!("{} ({})", r.status, r.excerpt())))
+    let want = expected
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ");
+    Some(Mismatch::new(
+        "status",
+        want,
+        format!("{} ({})", r.status, r.excerpt()),
+    ))
 }
