@@ -6,5 +6,6 @@ pub mod behaviour;
 pub mod emulator;
 pub mod locate;
 pub mod record;
+pub mod run;
 pub mod scenario;
 pub mod target;
