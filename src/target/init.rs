@@ -18,7 +18,16 @@ fn toml_value(v: &Value) -> String {
     }
 }
 
-fn example(kind: Kind) -> String {
+fn example(key: &str, kind: Kind) -> String {
+    match (key, kind) {
+        ("access_token_ttl", _) => "\"1h\"".into(),
+        ("refresh_token_absolute_ttl", _) => "\"30d\"".into(),
+        ("refresh_token_idle_ttl", _) => "\"7d\"".into(),
+        (_, kind) => example_of(kind),
+    }
+}
+
+fn example_of(kind: Kind) -> String {
     match kind {
         Kind::Bool => "true".into(),
         Kind::Duration => "\"30s\"".into(),
@@ -30,9 +39,17 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A commented target file for `profile`, with every key shown.
+/// A commented target file for `profile`, with every key shown. A built-in
+/// profile is referred to by name, any other by its `origin` (a `.toml` path).
 pub fn template(profile: &Profile) -> String {
     let p = &profile.name;
+    // A built-in profile is named; a profile read from a file is referred to by its path.
+    let reference =
+        if crate::behaviour::builtin_profile(p).is_none() && profile.origin.ends_with(".toml") {
+            profile.origin.clone()
+        } else {
+            p.clone()
+        };
     let env_prefix: String = p
         .chars()
         .map(|c| {
@@ -67,8 +84,8 @@ pub fn template(profile: &Profile) -> String {
 # Secrets are never written here: they come from `{{ env = "VARIABLE" }}` or
 # `{{ file = "path" }}` (relative to this file).
 
-name = "{p}-staging"                  # trial names: {p}-staging/<scenario-id>
-profile = {pq}                      # the vendor profile this tenant follows{title}
+name = "{p}-staging"   # trial names: {p}-staging/<scenario-id>
+profile = {pq}   # the vendor profile this tenant follows{title}
 
 # The issuer: endpoints are discovered from its metadata
 # (/.well-known/openid-configuration, then RFC 8414).
@@ -91,9 +108,9 @@ timeout = "10s"                        # per request
 # "X-Tenant" = "staging"
 
 [scopes]
-granted = {gq}                # what grants ask for; include offline_access where needed
-narrower = {nq}                        # a strict subset of `granted` that still yields a refresh token
-extra = {eq}                           # a scope the client CAN obtain, left out of `granted`
+granted = {gq}   # what grants ask for; include offline_access where needed
+narrower = {nq}   # a strict subset of `granted` that still yields a refresh token
+extra = {eq}   # a scope the client CAN obtain, left out of `granted`
 
 # ---------------------------------------------------------------- clients
 # Roles: `main` (required), `other` (a second confidential client, for binding
@@ -163,14 +180,11 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
 # live target, and scenarios needing it are skipped. User keys start with `x_`.
 [behaviour]
 "#,
-        pq = q(p),
+        pq = q(&reference),
         title = if profile.title.is_empty() || profile.title == *p {
             String::new()
         } else {
-            format!(
-                "\n                                       # ({})",
-                one_line(&profile.title)
-            )
+            format!(" ({})", one_line(&profile.title))
         },
         gq = q(&granted),
         nq = q(&narrower),
@@ -201,7 +215,7 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
                     t,
                     "# {} = {}   # not stated by profile {p}",
                     def.key,
-                    example(def.kind)
+                    example(def.key, def.kind)
                 );
             }
         }

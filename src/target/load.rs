@@ -799,6 +799,17 @@ impl Checker<'_> {
     }
 }
 
+/// Sort `path:line:col: message` errors by line and column (stable).
+fn sort_by_location(errors: &mut [String]) {
+    fn key(e: &str) -> (usize, usize) {
+        let mut it = e.splitn(4, ':').skip(1);
+        let line = it.next().and_then(|l| l.parse().ok()).unwrap_or(0);
+        let col = it.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+        (line, col)
+    }
+    errors.sort_by_key(|e| key(e));
+}
+
 fn parse_doc(path: &Path, doc: &Doc) -> Result<TargetFile, Vec<String>> {
     let mut c = Checker {
         doc,
@@ -808,6 +819,7 @@ fn parse_doc(path: &Path, doc: &Doc) -> Result<TargetFile, Vec<String>> {
     };
     c.check();
     if !c.errors.is_empty() {
+        sort_by_location(&mut c.errors);
         return Err(c.errors);
     }
     toml::Value::Table(doc.root.clone())
