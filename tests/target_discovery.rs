@@ -10,10 +10,13 @@ use refresh_conformance::target::{Clock, Endpoints, HttpSettings, Scopes, Target
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+/// status, content type, body
+type Answer = (u16, &'static str, String);
+
 /// What the server answers at which path; every request path is recorded.
 #[derive(Clone, Default)]
 struct Server {
-    routes: Arc<Mutex<BTreeMap<String, (u16, &'static str, String)>>>,
+    routes: Arc<Mutex<BTreeMap<String, Answer>>>,
     seen: Arc<Mutex<Vec<String>>>,
 }
 
