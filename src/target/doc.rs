@@ -398,4 +398,55 @@ mod tests {
         );
         assert_eq!(suggest("zzzzzz", &["issuer", "name"]), "");
     }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i32>().prop_map(|n| serde_json::json!(n)),
+            "[a-z\\\\\"{}\\[\\],: ]{0,6}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-z\\\\\"{}:]{1,4}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every object key's recorded offset points at that key, however the text is laid out.
+    fn check_offsets(v: &serde_json::Value, path: &mut Vec<String>, text: &str, spans: &HashMap<String, (usize, usize)>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, item) in m {
+                    path.push(k.clone());
+                    let (koff, _) = spans[&path.join("\0")];
+                    let quoted = serde_json::to_string(k).unwrap();
+                    assert!(text[koff..].starts_with(&quoted), "{path:?} at {koff} in {text}");
+                    check_offsets(item, path, text, spans);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, item) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    check_offsets(item, path, text, spans);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_index_points_at_keys(m in proptest::collection::btree_map("[a-z]{1,3}", json_value(), 0..4), pretty: bool) {
+            let v = serde_json::Value::Object(m.into_iter().collect());
+            let text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { serde_json::to_string(&v).unwrap() };
+            let spans = index_json(&text);
+            check_offsets(&v, &mut Vec::new(), &text, &spans);
+        }
+    }
 }
