@@ -732,3 +732,36 @@ fn target_with_broken_baseline_fails_validation() {
     assert!(errors[0].contains("acme.baseline.toml:2:"), "{errors:?}");
     assert!(errors[0].contains("unknown outcome `nope`"));
 }
+
+#[test]
+fn command_placeholders_and_role_names_are_checked() {
+    let dir = workdir();
+    let path = dir.path().join("t.toml");
+    let text = r#"name = "c"
+profile = "vendor.toml"
+issuer = "https://idp.example"
+[clients.main]
+id = "m"
+auth = "none"
+[clients.main.grant]
+kind = "command"
+command = ["./login.sh", "{{client.id}}", "--scope={{scopes}}", "{{ issuer }}"]
+[clients."my client"]
+id = "x"
+auth = "none"
+"#;
+    let errors = parse_target(&path, text).unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    has(
+        &errors,
+        &path,
+        9,
+        "unknown placeholder `{{scopes}}` (did you mean `scope`?)",
+    );
+    has(
+        &errors,
+        &path,
+        10,
+        "client role `my client` may contain only",
+    );
+}

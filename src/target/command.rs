@@ -6,6 +6,46 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::Duration;
 
+/// The placeholders a grant command's arguments may use.
+pub const COMMAND_VARS: &[&str] = &[
+    "client.id",
+    "client.role",
+    "scope",
+    "issuer",
+    "token_endpoint",
+];
+
+/// The values of [`COMMAND_VARS`] for one grant of `client` with `scope`.
+pub fn command_vars(
+    target: &super::Target,
+    client: &super::Client,
+    scope: &str,
+) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("client.id".to_string(), client.id.clone()),
+        ("client.role".to_string(), client.role.clone()),
+        ("scope".to_string(), scope.to_string()),
+        (
+            "issuer".to_string(),
+            target.endpoints.issuer.clone().unwrap_or_default(),
+        ),
+        ("token_endpoint".to_string(), target.endpoints.token.clone()),
+    ])
+}
+
+/// The placeholder names used in `arg` (`{{ name }}` → `name`).
+pub fn placeholders(arg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = arg;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
 /// Longest stderr excerpt put in an error (the caller redacts it).
 const STDERR_EXCERPT: usize = 400;
 /// Stdout larger than this is refused.

@@ -417,14 +417,22 @@ mod tests {
     }
 
     /// Every object key's recorded offset points at that key, however the text is laid out.
-    fn check_offsets(v: &serde_json::Value, path: &mut Vec<String>, text: &str, spans: &HashMap<String, (usize, usize)>) {
+    fn check_offsets(
+        v: &serde_json::Value,
+        path: &mut Vec<String>,
+        text: &str,
+        spans: &HashMap<String, (usize, usize)>,
+    ) {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, item) in m {
                     path.push(k.clone());
                     let (koff, _) = spans[&path.join("\0")];
                     let quoted = serde_json::to_string(k).unwrap();
-                    assert!(text[koff..].starts_with(&quoted), "{path:?} at {koff} in {text}");
+                    assert!(
+                        text[koff..].starts_with(&quoted),
+                        "{path:?} at {koff} in {text}"
+                    );
                     check_offsets(item, path, text, spans);
                     path.pop();
                 }

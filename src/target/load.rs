@@ -535,6 +535,16 @@ impl Checker<'_> {
                                     if i == 0 && s.trim().is_empty() {
                                         self.value_err(&p, "the program (first element of `command`) must not be empty".into());
                                     }
+                                    let known = super::command::COMMAND_VARS;
+                                    for name in super::command::placeholders(s) {
+                                        if !known.contains(&name.as_str()) {
+                                            let list: Vec<String> = known.iter().map(|k| format!("{{{{{k}}}}}")).collect();
+                                            self.value_err(
+                                                &p,
+                                                format!("unknown placeholder `{{{{{name}}}}}`{} (known: {})", suggest(&name, known), list.join(", ")),
+                                            );
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -791,6 +801,16 @@ impl Checker<'_> {
                         );
                     }
                     for (role, c) in t {
+                        if role.is_empty()
+                            || !role
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                        {
+                            self.key_err(
+                                &["clients", role],
+                                format!("client role `{role}` may contain only letters, digits, `_` and `-` (roles the catalog uses: main, other, public)"),
+                            );
+                        }
                         self.client(role, c, emulator_control);
                     }
                 }
