@@ -37,11 +37,7 @@ fn workdir() -> tempfile::TempDir {
     std::fs::create_dir_all(d.join("secrets")).unwrap();
     std::fs::copy(data("keys/rsa-pkcs8.pem"), d.join("keys/other.pem")).unwrap();
     std::fs::write(d.join("secrets/post"), "post-secret-from-file\n").unwrap();
-    std::fs::write(
-        d.join("ca.pem"),
-        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-    )
-    .unwrap();
+    std::fs::copy(data("ca/test-ca.pem"), d.join("ca.pem")).unwrap();
     std::fs::write(
         d.join("acme.baseline.toml"),
         "[expect.\"scope/omitted-returns-original\"]\noutcome = \"fail\"\nreason = \"vendor case 1234\"\n",
@@ -534,15 +530,21 @@ key = { file = "secrets/post" }
 "#,
     )
     .unwrap();
+    std::fs::write(dir.path().join("ca.pem"), "not a certificate").unwrap();
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("profile = ", "ca_bundle = \"ca.pem\"\nprofile = ");
+    std::fs::write(&path, text).unwrap();
     let errors = load_target(&path).unwrap_err();
-    has(&errors, &path, 7, "cannot read file");
-    has(&errors, &path, 7, "secrets/nope");
-    has(&errors, &path, 11, "secrets/empty");
-    has(&errors, &path, 11, "is empty");
+    has(&errors, &path, 2, "is not a bundle of PEM certificates");
+    has(&errors, &path, 8, "cannot read file");
+    has(&errors, &path, 8, "secrets/nope");
+    has(&errors, &path, 12, "secrets/empty");
+    has(&errors, &path, 12, "is empty");
     has(
         &errors,
         &path,
-        15,
+        16,
         "neither an RSA (RS256) nor a P-256 (ES256) private key",
     );
     assert!(

@@ -1113,11 +1113,13 @@ fn resolve(path: &Path, file: TargetFile, doc: Option<&Doc>) -> Result<Target, V
     let ca_bundle = file.ca_bundle.as_deref().map(|c| relative_to(path, c));
     if let Some(ca) = &ca_bundle {
         match std::fs::read(ca) {
-            Ok(bytes) if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") => errors.push(w.at(
-                &["ca_bundle"],
-                &format!("`ca_bundle` file `{}` holds no PEM certificate (-----BEGIN CERTIFICATE-----)", ca.display()),
-            )),
-            Ok(_) => {}
+            Ok(bytes) => match reqwest::Certificate::from_pem_bundle(&bytes) {
+                Ok(certs) if !certs.is_empty() => {}
+                _ => errors.push(w.at(
+                    &["ca_bundle"],
+                    &format!("`ca_bundle` file `{}` is not a bundle of PEM certificates (-----BEGIN CERTIFICATE-----)", ca.display()),
+                )),
+            },
             Err(e) => errors.push(w.at(&["ca_bundle"], &format!("cannot read `ca_bundle` file `{}`: {e}", ca.display()))),
         }
     }

@@ -7,6 +7,7 @@ pub mod command;
 pub mod discovery;
 mod doc;
 pub mod emulated;
+pub mod http;
 pub mod init;
 pub mod load;
 pub mod model;
