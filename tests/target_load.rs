@@ -767,3 +767,18 @@ auth = "none"
         "client role `my client` may contain only",
     );
 }
+
+#[test]
+fn validation_reports_a_missing_baseline_file() {
+    let dir = workdir();
+    let path = dir.path().join("t.toml");
+    std::fs::write(
+        &path,
+        "name = \"b\"\nprofile = \"vendor.toml\"\nissuer = \"https://idp.example\"\nbaseline = \"nope.toml\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n",
+    )
+    .unwrap();
+    let errors = validate_target(&path);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    has(&errors, &path, 4, "cannot read the baseline file");
+    assert_eq!(load_target(&path).unwrap_err().len(), 1);
+}

@@ -115,17 +115,23 @@ pub fn validate_target(path: &Path) -> Vec<String> {
         Ok(t) => t,
         Err(e) => return e,
     };
-    match parse_target(path, &text) {
+    let doc = match Doc::parse(path, &text) {
+        Ok(d) => d,
+        Err(e) => return vec![e],
+    };
+    match parse_doc(path, &doc) {
         Err(e) => e,
         Ok(file) => match &file.baseline {
             Some(b) => {
                 let bpath = relative_to(path, b);
-                if bpath.exists() {
-                    super::baseline::load_baseline(&bpath)
+                match std::fs::metadata(&bpath) {
+                    Ok(_) => super::baseline::load_baseline(&bpath)
                         .err()
-                        .unwrap_or_default()
-                } else {
-                    vec![]
+                        .unwrap_or_default(),
+                    Err(e) => vec![doc.at_value(
+                        &["baseline"],
+                        &format!("cannot read the baseline file `{}`: {e}", bpath.display()),
+                    )],
                 }
             }
             None => vec![],
