@@ -5,12 +5,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, col)
 }
 
@@ -55,12 +50,7 @@ pub fn at_text(path: &str, text: &str, needle: &str, message: &str) -> String {
 
 /// Locate a key's definition (`key =` or `"key":`).
 pub fn at_key(path: &str, text: &str, key: &str, message: &str) -> String {
-    for pat in [
-        format!("{key} ="),
-        format!("{key}="),
-        format!("\"{key}\""),
-        key.to_string(),
-    ] {
+    for pat in [format!("{key} ="), format!("{key}="), format!("\"{key}\""), key.to_string()] {
         if let Some(off) = find_key(text, &pat) {
             return at_offset(path, text, off, message);
         }
