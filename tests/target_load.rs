@@ -782,3 +782,57 @@ fn validation_reports_a_missing_baseline_file() {
     has(&errors, &path, 4, "cannot read the baseline file");
     assert_eq!(load_target(&path).unwrap_err().len(), 1);
 }
+
+#[test]
+fn odd_shapes_are_located_not_panics() {
+    let dir = workdir();
+    let path = dir.path().join("t.toml");
+    for (text, line, fragment) in [
+        ("", 1, "needs `name`"),
+        ("# only a comment\n", 1, "needs `profile`"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\nclients = 3\n", 4, "`clients` must be a table"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\nbehaviour = \"x\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 4, "`behaviour` must be a table"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[[clients]]\nid = \"m\"\n", 4, "must be a table, not an array"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\ngrant = \"password\"\n", 7, "`clients.main.grant` must be a table"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example?x=1\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 3, "must not have a query"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"not a url\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 3, "is not a URL"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\ntimeout = \"0s\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 4, "longer than zero"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\nrate = 0\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 4, "greater than zero"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[headers]\n\"Bad Header\" = \"v\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 5, "not a valid HTTP header name"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[scopes]\ngranted = \"a\"\nwider = \"b\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n", 6, "unknown key `scopes.wider`"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n[clients.main.grant]\nkind = \"authorization_code\"\nusername = \"u\"\npassword = { env = \"P\" }\n", 8, "emulator_control = true"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n[clients.main.grant]\nkind = \"password\"\ncommand = [\"x\"]\n", 7, "needs `username`"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"none\"\n[clients.main.grant]\nkind = \"password\"\ncommand = [\"x\"]\n", 9, "`command` is not used by grant kind `password`"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"client_secret_basic\"\nsecret = { vault = \"kv/x\" }\n", 7, "unknown key `vault`"),
+        ("name = \"x\"\nprofile = \"vendor.toml\"\nissuer = \"https://i.example\"\n[clients.main]\nid = \"m\"\nauth = \"client_secret_basic\"\nsecret = 12345\n", 7, "must be `secret = { env"),
+    ] {
+        let errors = parse_target(&path, text).unwrap_err();
+        has(&errors, &path, line, fragment);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Dropping any lines of a good file never panics, and every problem is located.
+    #[test]
+    fn damaged_files_give_located_errors(drop in proptest::collection::vec(proptest::bool::weighted(0.2), 80)) {
+        let dir = workdir();
+        let path = dir.path().join("t.toml");
+        let text: String = good_toml("RCT_PROP")
+            .lines()
+            .zip(drop.iter().chain(std::iter::repeat(&false)))
+            .filter(|(_, d)| !**d)
+            .map(|(l, _)| format!("{l}\n"))
+            .collect();
+        if let Err(errors) = parse_target(&path, &text) {
+            let prefix = format!("{}:", path.display());
+            for e in errors {
+                let rest = e.strip_prefix(&prefix).unwrap_or_else(|| panic!("unlocated: {e}"));
+                let mut it = rest.splitn(3, ':');
+                let line: usize = it.next().unwrap().parse().unwrap_or_else(|_| panic!("no line: {e}"));
+                let col: usize = it.next().unwrap().parse().unwrap_or_else(|_| panic!("no column: {e}"));
+                proptest::prop_assert!(line >= 1 && col >= 1);
+            }
+        }
+    }
+}
