@@ -8,6 +8,7 @@ pub mod http;
 pub mod observe;
 pub mod outcome;
 pub mod plan;
+pub mod retry;
 pub mod runner;
 pub mod steps;
 pub mod trial;

@@ -2,8 +2,14 @@
 //! `emulated:<profile>`. Executors read only these resolved types.
 
 pub mod assertion;
+pub mod baseline;
 pub mod command;
+pub mod discovery;
+mod doc;
 pub mod emulated;
+pub mod http;
+pub mod init;
+pub mod load;
 pub mod model;
 
 use crate::behaviour::{BehaviourSet, Profile};
