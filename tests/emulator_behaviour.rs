@@ -17,15 +17,31 @@ async fn offline_access_required() {
     assert!(with.opt("refresh_token").is_some());
 
     let e = emu("offline_access_required = false").await;
-    assert!(e.grant("main", "openid profile").await.ok().opt("refresh_token").is_some());
+    assert!(e
+        .grant("main", "openid profile")
+        .await
+        .ok()
+        .opt("refresh_token")
+        .is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_token_for_client_credentials() {
     for (value, expected) in [(true, true), (false, false)] {
         let e = emu(&format!("refresh_token_for_client_credentials = {value}")).await;
-        let r = e.token("main", &[("grant_type", "client_credentials"), ("scope", "read")]).await.ok();
-        assert_eq!(r.opt("refresh_token").is_some(), expected, "{value}: {}", r.text);
+        let r = e
+            .token(
+                "main",
+                &[("grant_type", "client_credentials"), ("scope", "read")],
+            )
+            .await
+            .ok();
+        assert_eq!(
+            r.opt("refresh_token").is_some(),
+            expected,
+            "{value}: {}",
+            r.text
+        );
         assert!(r.opt("id_token").is_none());
     }
 }
@@ -40,14 +56,30 @@ async fn new_refresh_token() {
     let e = emu("new_refresh_token = \"never\"").await;
     let g = e.grant("main", GRANTED).await.ok();
     let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
-    assert_eq!(r.str("refresh_token"), g.str("refresh_token"), "the same token comes back");
+    assert_eq!(
+        r.str("refresh_token"),
+        g.str("refresh_token"),
+        "the same token comes back"
+    );
     e.refresh("main", g.str("refresh_token"), None).await.ok();
 
     let e = emu("new_refresh_token = \"public_clients\"").await;
     let g = e.grant("main", GRANTED).await.ok();
-    assert_eq!(e.refresh("main", g.str("refresh_token"), None).await.ok().str("refresh_token"), g.str("refresh_token"));
+    assert_eq!(
+        e.refresh("main", g.str("refresh_token"), None)
+            .await
+            .ok()
+            .str("refresh_token"),
+        g.str("refresh_token")
+    );
     let g = e.grant("public", GRANTED).await.ok();
-    assert_ne!(e.refresh("public", g.str("refresh_token"), None).await.ok().str("refresh_token"), g.str("refresh_token"));
+    assert_ne!(
+        e.refresh("public", g.str("refresh_token"), None)
+            .await
+            .ok()
+            .str("refresh_token"),
+        g.str("refresh_token")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,11 +87,19 @@ async fn per_client_behaviour_overrides_the_profile() {
     // oauth21-bcp: confidential tokens kept, the public client's rotated.
     let e = start(profile("oauth21-bcp"), &[]).await;
     let g = e.grant("main", GRANTED).await.ok();
-    assert_eq!(e.refresh("main", g.str("refresh_token"), None).await.ok().str("refresh_token"), g.str("refresh_token"));
+    assert_eq!(
+        e.refresh("main", g.str("refresh_token"), None)
+            .await
+            .ok()
+            .str("refresh_token"),
+        g.str("refresh_token")
+    );
     let g = e.grant("public", GRANTED).await.ok();
     let r = e.refresh("public", g.str("refresh_token"), None).await.ok();
     assert_ne!(r.str("refresh_token"), g.str("refresh_token"));
-    e.refresh("public", g.str("refresh_token"), None).await.expect_error(400, "invalid_grant");
+    e.refresh("public", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -67,7 +107,9 @@ async fn previous_refresh_token() {
     let e = emu("previous_refresh_token = \"invalidated\"").await;
     let g = e.grant("main", GRANTED).await.ok();
     e.refresh("main", g.str("refresh_token"), None).await.ok();
-    e.refresh("main", g.str("refresh_token"), None).await.expect_error(400, "invalid_grant");
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
 
     let e = emu("previous_refresh_token = \"valid\"").await;
     let g = e.grant("main", GRANTED).await.ok();
@@ -85,7 +127,9 @@ async fn grace_period() {
     e.advance(&[old], 20.0).await;
     e.refresh("main", old, None).await.ok();
     e.advance(&[old], 11.0).await;
-    e.refresh("main", old, None).await.expect_error(400, "invalid_grant");
+    e.refresh("main", old, None)
+        .await
+        .expect_error(400, "invalid_grant");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,8 +138,14 @@ async fn reuse_detection() {
         let e = emu(&format!("reuse_detection = {on}")).await;
         let g = e.grant("main", GRANTED).await.ok();
         let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
-        e.refresh("main", g.str("refresh_token"), None).await.expect_error(400, "invalid_grant");
-        assert_eq!(e.active(r.str("access_token")).await, !on, "access token after replay");
+        e.refresh("main", g.str("refresh_token"), None)
+            .await
+            .expect_error(400, "invalid_grant");
+        assert_eq!(
+            e.active(r.str("access_token")).await,
+            !on,
+            "access token after replay"
+        );
         let next = e.refresh("main", r.str("refresh_token"), None).await;
         if on {
             next.expect_error(400, "invalid_grant");
@@ -126,11 +176,14 @@ async fn refresh_token_absolute_ttl() {
     e.advance(&[rt], 3500.0).await;
     e.refresh("main", rt, None).await.ok();
     e.advance(&[rt], 200.0).await;
-    e.refresh("main", rt, None).await.expect_error(400, "invalid_grant");
+    e.refresh("main", rt, None)
+        .await
+        .expect_error(400, "invalid_grant");
     // 0s means no limit.
     let e = emu("refresh_token_absolute_ttl = \"0s\"").await;
     let g = e.grant("main", GRANTED).await.ok();
-    e.advance(&[g.str("refresh_token")], 10.0 * 365.0 * 86400.0).await;
+    e.advance(&[g.str("refresh_token")], 10.0 * 365.0 * 86400.0)
+        .await;
     e.refresh("main", g.str("refresh_token"), None).await.ok();
 }
 
@@ -144,13 +197,18 @@ async fn refresh_token_idle_ttl() {
         e.refresh("main", rt, None).await.ok();
     }
     e.advance(&[rt], 3700.0).await;
-    e.refresh("main", rt, None).await.expect_error(400, "invalid_grant");
+    e.refresh("main", rt, None)
+        .await
+        .expect_error(400, "invalid_grant");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotated_token_expiry() {
     for (rule, survives) in [("original", false), ("renewed", true)] {
-        let e = emu(&format!("refresh_token_absolute_ttl = \"1h\"\nrotated_token_expiry = \"{rule}\"")).await;
+        let e = emu(&format!(
+            "refresh_token_absolute_ttl = \"1h\"\nrotated_token_expiry = \"{rule}\""
+        ))
+        .await;
         let g = e.grant("main", GRANTED).await.ok();
         e.advance(&[g.str("refresh_token")], 3000.0).await;
         let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
@@ -164,31 +222,59 @@ async fn rotated_token_expiry() {
 async fn scope_on_refresh() {
     let e = emu("scope_on_refresh = \"honoured\"").await;
     let g = e.grant("main", GRANTED).await.ok();
-    let r = e.refresh("main", g.str("refresh_token"), Some(NARROWER)).await.ok();
+    let r = e
+        .refresh("main", g.str("refresh_token"), Some(NARROWER))
+        .await
+        .ok();
     assert_eq!(r.scope_set(), sorted(NARROWER));
     // The new refresh token keeps the original scope (RFC 6749 §6).
     let again = e.refresh("main", r.str("refresh_token"), None).await.ok();
     assert_eq!(again.scope_set(), sorted(GRANTED));
-    e.refresh("main", again.str("refresh_token"), Some("openid write")).await.expect_error(400, "invalid_scope");
+    e.refresh("main", again.str("refresh_token"), Some("openid write"))
+        .await
+        .expect_error(400, "invalid_scope");
 
     let e = emu("scope_on_refresh = \"ignored\"").await;
     let g = e.grant("main", GRANTED).await.ok();
-    let r = e.refresh("main", g.str("refresh_token"), Some(NARROWER)).await.ok();
+    let r = e
+        .refresh("main", g.str("refresh_token"), Some(NARROWER))
+        .await
+        .ok();
     assert_eq!(r.scope_set(), sorted(GRANTED));
-    e.refresh("main", r.str("refresh_token"), Some("openid write")).await.expect_error(400, "invalid_scope");
+    e.refresh("main", r.str("refresh_token"), Some("openid write"))
+        .await
+        .expect_error(400, "invalid_scope");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn id_token_on_refresh() {
-    let cases = [("always", true, true), ("when_openid_requested", true, false), ("never", false, false)];
+    let cases = [
+        ("always", true, true),
+        ("when_openid_requested", true, false),
+        ("never", false, false),
+    ];
     for (rule, with_openid, without_openid) in cases {
         let e = emu(&format!("id_token_on_refresh = \"{rule}\"")).await;
         let g = e.grant("main", GRANTED).await.ok();
-        assert!(g.opt("id_token").is_some(), "the original grant with openid has an id_token");
+        assert!(
+            g.opt("id_token").is_some(),
+            "the original grant with openid has an id_token"
+        );
         let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
-        assert_eq!(r.opt("id_token").is_some(), with_openid, "{rule} with openid");
-        let r = e.refresh("main", r.str("refresh_token"), Some("offline_access read")).await.ok();
-        assert_eq!(r.opt("id_token").is_some(), without_openid, "{rule} without openid");
+        assert_eq!(
+            r.opt("id_token").is_some(),
+            with_openid,
+            "{rule} with openid"
+        );
+        let r = e
+            .refresh("main", r.str("refresh_token"), Some("offline_access read"))
+            .await
+            .ok();
+        assert_eq!(
+            r.opt("id_token").is_some(),
+            without_openid,
+            "{rule} without openid"
+        );
     }
 }
 
@@ -202,7 +288,10 @@ async fn introspects_refresh_tokens() {
 
     let e = emu("introspects_refresh_tokens = false").await;
     let g = e.grant("main", GRANTED).await.ok();
-    assert_eq!(e.introspect(g.str("refresh_token")).await, serde_json::json!({"active": false}));
+    assert_eq!(
+        e.introspect(g.str("refresh_token")).await,
+        serde_json::json!({"active": false})
+    );
     assert!(e.active(g.str("access_token")).await);
 }
 
@@ -212,7 +301,9 @@ async fn revocation_revokes_access_tokens() {
         let e = emu(&format!("revocation_revokes_access_tokens = {on}")).await;
         let g = e.grant("main", GRANTED).await.ok();
         assert_eq!(e.revoke("main", g.str("refresh_token")).await.status, 200);
-        e.refresh("main", g.str("refresh_token"), None).await.expect_error(400, "invalid_grant");
+        e.refresh("main", g.str("refresh_token"), None)
+            .await
+            .expect_error(400, "invalid_grant");
         assert_eq!(e.active(g.str("access_token")).await, !on);
     }
 }

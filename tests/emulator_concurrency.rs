@@ -46,5 +46,8 @@ async fn race_double_spend_defect_lets_several_succeed() {
     let g = e.grant("main", GRANTED).await.ok();
     let (ok, _, other) = race(e, g.str("refresh_token").to_string(), 50).await;
     assert!(other.is_empty(), "{other:?}");
-    assert!(ok > 1, "with the defect, more than one concurrent refresh succeeds (got {ok})");
+    assert!(
+        ok > 1,
+        "with the defect, more than one concurrent refresh succeeds (got {ok})"
+    );
 }

@@ -17,29 +17,68 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let (emu, refresh_token) = rt.block_on(async {
             let emu = start(profile_with("previous_refresh_token = \"valid\""), &[]).await;
             let g = emu.grant("main", GRANTED).await.ok();
             let rt = g.str("refresh_token").to_string();
             (emu, rt)
         });
-        Fixture { rt, emu, refresh_token }
+        Fixture {
+            rt,
+            emu,
+            refresh_token,
+        }
     })
 }
 
 const KEYS: &[&str] = &[
-    "grant_type", "refresh_token", "scope", "client_id", "client_secret", "client_assertion",
-    "client_assertion_type", "username", "password", "code", "redirect_uri", "code_verifier", "nonce", "token",
+    "grant_type",
+    "refresh_token",
+    "scope",
+    "client_id",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+    "username",
+    "password",
+    "code",
+    "redirect_uri",
+    "code_verifier",
+    "nonce",
+    "token",
 ];
 const VALUES: &[&str] = &[
-    "refresh_token", "password", "authorization_code", "client_credentials", "main", "public", "jwt",
-    "alice", "alice-password", "openid offline_access", "openid write", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-    "eyJhbGciOiJFUzI1NiJ9.e30.AAAA", "", "%", "%ZZ", "+", "\u{0}", "é",
+    "refresh_token",
+    "password",
+    "authorization_code",
+    "client_credentials",
+    "main",
+    "public",
+    "jwt",
+    "alice",
+    "alice-password",
+    "openid offline_access",
+    "openid write",
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    "eyJhbGciOiJFUzI1NiJ9.e30.AAAA",
+    "",
+    "%",
+    "%ZZ",
+    "+",
+    "\u{0}",
+    "é",
 ];
 
 fn pair() -> impl Strategy<Value = (String, String)> {
-    let key = prop_oneof![proptest::sample::select(KEYS).prop_map(str::to_string), "[a-z_%=&+]{0,12}"];
+    let key = prop_oneof![
+        proptest::sample::select(KEYS).prop_map(str::to_string),
+        "[a-z_%=&+]{0,12}"
+    ];
     let value = prop_oneof![
         proptest::sample::select(VALUES).prop_map(str::to_string),
         Just("RT".to_string()),
@@ -79,7 +118,13 @@ fn content_type() -> impl Strategy<Value = Option<String>> {
     ]
 }
 
-fn send(path: &str, method: reqwest::Method, body: Vec<u8>, auth: Option<Vec<u8>>, ct: Option<String>) -> (u16, String, Option<String>) {
+fn send(
+    path: &str,
+    method: reqwest::Method,
+    body: Vec<u8>,
+    auth: Option<Vec<u8>>,
+    ct: Option<String>,
+) -> (u16, String, Option<String>) {
     let f = fixture();
     f.rt.block_on(async {
         let mut req = f.emu.http.request(method, f.emu.url(path)).body(body);
@@ -89,9 +134,16 @@ fn send(path: &str, method: reqwest::Method, body: Vec<u8>, auth: Option<Vec<u8>
         if let Some(c) = ct.and_then(|c| reqwest::header::HeaderValue::from_str(&c).ok()) {
             req = req.header("content-type", c);
         }
-        let r = req.send().await.expect("the emulator answers (no panic, no dropped connection)");
+        let r = req
+            .send()
+            .await
+            .expect("the emulator answers (no panic, no dropped connection)");
         let status = r.status().as_u16();
-        let ctype = r.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let ctype = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         (status, r.text().await.unwrap(), ctype)
     })
 }

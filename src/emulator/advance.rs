@@ -21,7 +21,11 @@ struct Advance {
 pub async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let req: Advance = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => return bad(&format!("expected {{\"tokens\": [...], \"seconds\": N}}: {e}")),
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"tokens\": [...], \"seconds\": N}}: {e}"
+            ))
+        }
     };
     if !req.seconds.is_finite() || req.seconds < 0.0 || req.seconds > 1e10 {
         return bad("seconds must be a non-negative number");
@@ -41,6 +45,9 @@ pub async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 fn bad(description: &str) -> Response {
-    (StatusCode::BAD_REQUEST, axum::Json(json!({ "error": "invalid_request", "error_description": description })))
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "error": "invalid_request", "error_description": description })),
+    )
         .into_response()
 }

@@ -70,21 +70,44 @@ impl App {
         for c in &config.clients {
             let public = c.auth == AuthMethod::None;
             let mut behaviour = Behaviour::resolve(&config.profile.for_client(&c.role), public)
-                .map_err(|e| anyhow::anyhow!("profile `{}`, client `{}`: {e}", config.profile.name, c.role))?;
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "profile `{}`, client `{}`: {e}",
+                        config.profile.name,
+                        c.role
+                    )
+                })?;
             defects.behaviour(&mut behaviour);
             let assertion_key = match (&c.auth, &c.public_key_pem) {
-                (AuthMethod::PrivateKeyJwt, Some(pem)) => Some(parse_public_key(pem).map_err(|e| {
-                    anyhow::anyhow!("client `{}`: cannot read its public key: {e}", c.id)
-                })?),
+                (AuthMethod::PrivateKeyJwt, Some(pem)) => {
+                    Some(parse_public_key(pem).map_err(|e| {
+                        anyhow::anyhow!("client `{}`: cannot read its public key: {e}", c.id)
+                    })?)
+                }
                 (AuthMethod::PrivateKeyJwt, None) => {
-                    anyhow::bail!("client `{}` uses private_key_jwt but has no public key", c.id)
+                    anyhow::bail!(
+                        "client `{}` uses private_key_jwt but has no public key",
+                        c.id
+                    )
                 }
                 _ => None,
             };
-            if matches!(c.auth, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost) && c.secret.is_none() {
-                anyhow::bail!("client `{}` uses {} but has no secret", c.id, c.auth.as_str());
+            if matches!(
+                c.auth,
+                AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
+            ) && c.secret.is_none()
+            {
+                anyhow::bail!(
+                    "client `{}` uses {} but has no secret",
+                    c.id,
+                    c.auth.as_str()
+                );
             }
-            let client = Client { info: c.clone(), behaviour, assertion_key };
+            let client = Client {
+                info: c.clone(),
+                behaviour,
+                assertion_key,
+            };
             if clients.insert(c.id.clone(), Arc::new(client)).is_some() {
                 anyhow::bail!("client id `{}` is registered twice", c.id);
             }
@@ -93,7 +116,11 @@ impl App {
             .users
             .iter()
             .map(|(name, password)| {
-                let user = User { name: name.clone(), password: password.clone(), sub: subject_for(name) };
+                let user = User {
+                    name: name.clone(),
+                    password: password.clone(),
+                    sub: subject_for(name),
+                };
                 (name.clone(), Arc::new(user))
             })
             .collect();

@@ -51,26 +51,50 @@ pub async fn authorize(State(app): State<Arc<App>>, req: Request) -> Response {
     };
     let state = params.get("state");
     let fail = |error: &str, description: &str| {
-        redirect(&redirect_uri, &[("error", error), ("error_description", description)], state)
+        redirect(
+            &redirect_uri,
+            &[("error", error), ("error_description", description)],
+            state,
+        )
     };
     if params.get("response_type") != Some("code") {
-        return fail("unsupported_response_type", "only response_type=code is supported");
+        return fail(
+            "unsupported_response_type",
+            "only response_type=code is supported",
+        );
     }
     let user = match (params.get("username"), params.get("password")) {
         (Some(n), Some(p)) => match app.users.get(n).filter(|u| u.password == p) {
             Some(u) => u.clone(),
             None => return fail("access_denied", "wrong username or password"),
         },
-        _ => return fail("invalid_request", "username and password are required (non-interactive authorize)"),
+        _ => {
+            return fail(
+                "invalid_request",
+                "username and password are required (non-interactive authorize)",
+            )
+        }
     };
     let scope = match scope::parse(params.get("scope").unwrap_or(DEFAULT_USER_SCOPE)) {
         Ok(s) => s,
         Err(e) => return fail("invalid_scope", &e.description),
     };
-    let challenge = match (params.get("code_challenge"), params.get("code_challenge_method")) {
-        (Some(c), m @ (None | Some("plain") | Some("S256"))) => Some((c.to_string(), m.unwrap_or("plain").to_string())),
-        (Some(_), Some(_)) => return fail("invalid_request", "code_challenge_method must be S256 or plain"),
-        (None, _) if client.is_public() => return fail("invalid_request", "public clients must use PKCE"),
+    let challenge = match (
+        params.get("code_challenge"),
+        params.get("code_challenge_method"),
+    ) {
+        (Some(c), m @ (None | Some("plain") | Some("S256"))) => {
+            Some((c.to_string(), m.unwrap_or("plain").to_string()))
+        }
+        (Some(_), Some(_)) => {
+            return fail(
+                "invalid_request",
+                "code_challenge_method must be S256 or plain",
+            )
+        }
+        (None, _) if client.is_public() => {
+            return fail("invalid_request", "public clients must use PKCE")
+        }
         (None, _) => None,
     };
     let now = real_now_ms();

@@ -53,9 +53,14 @@ impl Behaviour {
     pub fn resolve(set: &BehaviourSet, public_client: bool) -> anyhow::Result<Behaviour> {
         let get = |k: &str| set.values.get(k).map(|s| &s.value);
         let flag = |k: &str, d: bool| get(k).and_then(Value::as_bool).unwrap_or(d);
-        let text = |k: &str, d: &'static str| get(k).and_then(Value::as_str).unwrap_or(d).to_string();
+        let text =
+            |k: &str, d: &'static str| get(k).and_then(Value::as_str).unwrap_or(d).to_string();
         let ms = |k: &str, d: Duration| -> i64 {
-            get(k).and_then(Value::as_duration).unwrap_or(d).as_millis().min(i64::MAX as u128) as i64
+            get(k)
+                .and_then(Value::as_duration)
+                .unwrap_or(d)
+                .as_millis()
+                .min(i64::MAX as u128) as i64
         };
         let limit = |k: &str| Some(ms(k, Duration::ZERO)).filter(|v| *v > 0);
         if let Some(v) = get("sender_constrained").and_then(Value::as_str) {
@@ -69,7 +74,10 @@ impl Behaviour {
         }
         Ok(Behaviour {
             offline_access_required: flag("offline_access_required", false),
-            refresh_token_for_client_credentials: flag("refresh_token_for_client_credentials", false),
+            refresh_token_for_client_credentials: flag(
+                "refresh_token_for_client_credentials",
+                false,
+            ),
             rotate: match text("new_refresh_token", "always").as_str() {
                 "never" => false,
                 "public_clients" => public_client,
@@ -90,7 +98,8 @@ impl Behaviour {
                 _ => RotatedExpiry::Original,
             },
             scope_honoured: text("scope_on_refresh", "honoured") != "ignored",
-            id_token_on_refresh: match text("id_token_on_refresh", "when_openid_requested").as_str() {
+            id_token_on_refresh: match text("id_token_on_refresh", "when_openid_requested").as_str()
+            {
                 "always" => IdTokenOnRefresh::Always,
                 "never" => IdTokenOnRefresh::Never,
                 _ => IdTokenOnRefresh::WhenOpenid,

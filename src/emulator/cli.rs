@@ -39,7 +39,10 @@ pub fn run_emulate(args: EmulateArgs) -> i32 {
             return 2;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -79,7 +82,12 @@ fn build_config(args: &EmulateArgs) -> anyhow::Result<EmulatorConfig> {
         clients = c.unwrap_or(clients);
         users = u.unwrap_or(users);
     }
-    Ok(EmulatorConfig { profile, clients, users, defects: args.defects.clone() })
+    Ok(EmulatorConfig {
+        profile,
+        clients,
+        users,
+        defects: args.defects.clone(),
+    })
 }
 
 fn load_profile(name: &str) -> anyhow::Result<Profile> {
@@ -92,14 +100,20 @@ fn load_profile(name: &str) -> anyhow::Result<Profile> {
         return Profile::parse(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!(e));
     }
     let known: Vec<String> = builtin_profiles().into_iter().map(|p| p.name).collect();
-    anyhow::bail!("unknown profile `{name}` (built-in: {}; or give a profile file)", known.join(", "))
+    anyhow::bail!(
+        "unknown profile `{name}` (built-in: {}; or give a profile file)",
+        known.join(", ")
+    )
 }
 
 /// The start banner; `{BASE}` is replaced by the base URL once bound.
 fn describe(config: &EmulatorConfig) -> String {
     let mut out = String::new();
     let p = &config.profile;
-    out.push_str(&format!("refresh-conformance emulator: profile `{}` ({})\n", p.name, p.title));
+    out.push_str(&format!(
+        "refresh-conformance emulator: profile `{}` ({})\n",
+        p.name, p.title
+    ));
     if !config.defects.is_empty() {
         out.push_str(&format!("defects: {}\n", config.defects.join(", ")));
     }
@@ -119,11 +133,18 @@ fn describe(config: &EmulatorConfig) -> String {
     for c in &config.clients {
         let cred = match (&c.secret, &c.public_key_pem) {
             (Some(s), _) => format!("secret {s}"),
-            (None, Some(_)) if c.id == "jwt" => "key keys/jwt-client.test-only.pem (ES256, kid jwt-test-only)".into(),
+            (None, Some(_)) if c.id == "jwt" => {
+                "key keys/jwt-client.test-only.pem (ES256, kid jwt-test-only)".into()
+            }
             (None, Some(_)) => "registered public key".into(),
             _ => "no secret (public)".into(),
         };
-        out.push_str(&format!("  {:<8} id {:<10} {:<20} {cred}\n", c.role, c.id, c.auth.as_str()));
+        out.push_str(&format!(
+            "  {:<8} id {:<10} {:<20} {cred}\n",
+            c.role,
+            c.id,
+            c.auth.as_str()
+        ));
     }
     out.push_str("\nusers:\n");
     for (u, pw) in &config.users {

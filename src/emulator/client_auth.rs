@@ -42,13 +42,32 @@ pub fn authenticate(
     if let Some(basic) = basic {
         let (id, secret) = basic.map_err(|m| OAuthError::invalid_client(true, m))?;
         if params.get("client_id").is_some_and(|c| c != id) {
-            return Err(OAuthError::invalid_client(true, "client_id differs from the Basic credentials"));
+            return Err(OAuthError::invalid_client(
+                true,
+                "client_id differs from the Basic credentials",
+            ));
         }
-        return check_secret(app, &id, &secret, crate::target::AuthMethod::ClientSecretBasic, true).map(Some);
+        return check_secret(
+            app,
+            &id,
+            &secret,
+            crate::target::AuthMethod::ClientSecretBasic,
+            true,
+        )
+        .map(Some);
     }
     if let Some(secret) = secret {
-        let id = params.get("client_id").ok_or_else(|| OAuthError::invalid_client(false, "client_secret without client_id"))?;
-        return check_secret(app, id, secret, crate::target::AuthMethod::ClientSecretPost, false).map(Some);
+        let id = params
+            .get("client_id")
+            .ok_or_else(|| OAuthError::invalid_client(false, "client_secret without client_id"))?;
+        return check_secret(
+            app,
+            id,
+            secret,
+            crate::target::AuthMethod::ClientSecretPost,
+            false,
+        )
+        .map(Some);
     }
     if let Some(jwt) = assertion {
         return check_assertion(app, jwt, params, now_ms).map(Some);
@@ -57,7 +76,10 @@ pub fn authenticate(
         None => Ok(None),
         Some(id) => match app.client(id) {
             Some(c) if c.is_public() => Ok(Some(c)),
-            Some(_) => Err(OAuthError::invalid_client(false, "this client must authenticate")),
+            Some(_) => Err(OAuthError::invalid_client(
+                false,
+                "this client must authenticate",
+            )),
             None => Err(OAuthError::invalid_client(false, "unknown client")),
         },
     }
@@ -77,7 +99,9 @@ fn basic_credentials(headers: &HeaderMap) -> Option<Result<(String, String), &'s
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
     let parsed = (|| {
-        let raw = engine.decode(rest.trim()).map_err(|_| "Basic credentials are not base64")?;
+        let raw = engine
+            .decode(rest.trim())
+            .map_err(|_| "Basic credentials are not base64")?;
         let text = String::from_utf8(raw).map_err(|_| "Basic credentials are not UTF-8")?;
         let (id, secret) = text.split_once(':').ok_or("Basic credentials lack ':'")?;
         Ok((form_decode(id), form_decode(secret)))
@@ -100,16 +124,25 @@ fn check_secret(
     method: crate::target::AuthMethod,
     basic: bool,
 ) -> Result<Arc<Client>, OAuthError> {
-    let client = app.client(id).ok_or_else(|| OAuthError::invalid_client(basic, "unknown client"))?;
+    let client = app
+        .client(id)
+        .ok_or_else(|| OAuthError::invalid_client(basic, "unknown client"))?;
     if client.info.auth != method {
         return Err(OAuthError::invalid_client(
             basic,
-            format!("client is registered for {}, not {}", client.info.auth.as_str(), method.as_str()),
+            format!(
+                "client is registered for {}, not {}",
+                client.info.auth.as_str(),
+                method.as_str()
+            ),
         ));
     }
     match &client.info.secret {
         Some(s) if constant_time_eq(s.as_bytes(), secret.as_bytes()) => Ok(client),
-        _ => Err(OAuthError::invalid_client(basic, "client authentication failed")),
+        _ => Err(OAuthError::invalid_client(
+            basic,
+            "client authentication failed",
+        )),
     }
 }
 
@@ -129,8 +162,14 @@ struct AssertionClaims {
 
 /// RFC 7523 §3: signature by the registered key, iss = sub = client_id, aud
 /// names this server, exp in the future, iat recent, jti not replayed.
-fn check_assertion(app: &App, jwt: &str, params: &Params, now_ms: i64) -> Result<Arc<Client>, OAuthError> {
-    let fail = |m: &str| OAuthError::invalid_client(false, format!("client assertion rejected: {m}"));
+fn check_assertion(
+    app: &App,
+    jwt: &str,
+    params: &Params,
+    now_ms: i64,
+) -> Result<Arc<Client>, OAuthError> {
+    let fail =
+        |m: &str| OAuthError::invalid_client(false, format!("client assertion rejected: {m}"));
     if params.get("client_assertion_type") != Some(JWT_BEARER) {
         return Err(OAuthError::invalid_request(
             Cause::Malformed,
@@ -138,11 +177,19 @@ fn check_assertion(app: &App, jwt: &str, params: &Params, now_ms: i64) -> Result
         ));
     }
     let header = jsonwebtoken::decode_header(jwt).map_err(|_| fail("not a JWT"))?;
-    let unverified: AssertionClaims =
-        jsonwebtoken::dangerous::insecure_decode(jwt).map(|d| d.claims).map_err(|_| fail("unreadable claims"))?;
-    let id = unverified.iss.clone().or_else(|| params.get("client_id").map(str::to_string)).ok_or_else(|| fail("no iss"))?;
+    let unverified: AssertionClaims = jsonwebtoken::dangerous::insecure_decode(jwt)
+        .map(|d| d.claims)
+        .map_err(|_| fail("unreadable claims"))?;
+    let id = unverified
+        .iss
+        .clone()
+        .or_else(|| params.get("client_id").map(str::to_string))
+        .ok_or_else(|| fail("no iss"))?;
     let client = app.client(&id).ok_or_else(|| fail("unknown client"))?;
-    let (key, algs) = client.assertion_key.as_ref().ok_or_else(|| fail("client is not registered for private_key_jwt"))?;
+    let (key, algs) = client
+        .assertion_key
+        .as_ref()
+        .ok_or_else(|| fail("client is not registered for private_key_jwt"))?;
     if !algs.contains(&header.alg) {
         return Err(fail("algorithm does not match the registered key"));
     }
@@ -167,7 +214,9 @@ fn check_assertion(app: &App, jwt: &str, params: &Params, now_ms: i64) -> Result
     };
     let accepted = |a: &str| {
         let a = a.trim_end_matches('/');
-        a == app.issuer || a == app.token_endpoint || a.starts_with(&format!("{}/oauth2/", app.issuer))
+        a == app.issuer
+            || a == app.token_endpoint
+            || a.starts_with(&format!("{}/oauth2/", app.issuer))
     };
     if !audiences.iter().any(|a| accepted(a)) {
         return Err(fail("aud must name the token endpoint or the issuer"));

@@ -55,8 +55,10 @@ struct UserEntry {
 pub type Loaded = (Option<Vec<EmulatedClient>>, Option<Vec<(String, String)>>);
 
 pub fn load(path: &Path) -> anyhow::Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    parse(&text, path.parent().unwrap_or(Path::new("."))).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    parse(&text, path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Parse a config file's text; relative key files resolve against `dir`.
@@ -74,7 +76,8 @@ pub fn parse(text: &str, dir: &Path) -> anyhow::Result<Loaded> {
         let public_key_pem = match (c.public_key_pem, c.public_key_file) {
             (Some(p), _) => Some(p),
             (None, Some(f)) => Some(
-                std::fs::read_to_string(dir.join(&f)).map_err(|e| anyhow::anyhow!("client `{}`: {f}: {e}", c.id))?,
+                std::fs::read_to_string(dir.join(&f))
+                    .map_err(|e| anyhow::anyhow!("client `{}`: {f}: {e}", c.id))?,
             ),
             (None, None) => None,
         };
@@ -87,6 +90,13 @@ pub fn parse(text: &str, dir: &Path) -> anyhow::Result<Loaded> {
             redirect_uris: c.redirect_uris,
         });
     }
-    let users: Vec<(String, String)> = file.users.into_iter().map(|u| (u.username, u.password)).collect();
-    Ok(((!clients.is_empty()).then_some(clients), (!users.is_empty()).then_some(users)))
+    let users: Vec<(String, String)> = file
+        .users
+        .into_iter()
+        .map(|u| (u.username, u.password))
+        .collect();
+    Ok((
+        (!clients.is_empty()).then_some(clients),
+        (!users.is_empty()).then_some(users),
+    ))
 }

@@ -9,8 +9,15 @@ use std::sync::Arc;
 
 pub fn document(app: &App) -> serde_json::Value {
     let base = &app.issuer;
-    let auth_methods = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
-    let assertion_algs = ["ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"];
+    let auth_methods = [
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "none",
+    ];
+    let assertion_algs = [
+        "ES256", "ES384", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA",
+    ];
     json!({
         "issuer": base,
         "authorization_endpoint": format!("{base}/oauth2/authorize"),

@@ -43,7 +43,12 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
-    pub fn new(status: StatusCode, error: &str, cause: Cause, description: impl Into<String>) -> OAuthError {
+    pub fn new(
+        status: StatusCode,
+        error: &str,
+        cause: Cause,
+        description: impl Into<String>,
+    ) -> OAuthError {
         OAuthError {
             status,
             error: error.to_string(),
@@ -63,7 +68,12 @@ impl OAuthError {
         OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", cause, d)
     }
     pub fn invalid_client(basic: bool, d: impl Into<String>) -> OAuthError {
-        let mut e = OAuthError::new(StatusCode::UNAUTHORIZED, "invalid_client", Cause::ClientAuth, d);
+        let mut e = OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            Cause::ClientAuth,
+            d,
+        );
         e.basic_challenge = basic;
         e
     }
@@ -79,19 +89,29 @@ impl IntoResponse for OAuthError {
                 html_escape(&self.error),
                 html_escape(&self.description)
             );
-            (self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+            (
+                self.status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page,
+            )
+                .into_response()
         } else {
-            let body = serde_json::json!({ "error": self.error, "error_description": self.description });
+            let body =
+                serde_json::json!({ "error": self.error, "error_description": self.description });
             (self.status, axum::Json(body)).into_response()
         };
         if self.basic_challenge && self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM_CHALLENGE));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(REALM_CHALLENGE),
+            );
         }
         resp
     }
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

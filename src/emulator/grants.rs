@@ -15,7 +15,11 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-fn require_client(app: &App, headers: &HeaderMap, params: &Params) -> Result<Arc<Client>, OAuthError> {
+fn require_client(
+    app: &App,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<Arc<Client>, OAuthError> {
     authenticate(app, headers, params, real_now_ms())?
         .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))
 }
@@ -23,7 +27,10 @@ fn require_client(app: &App, headers: &HeaderMap, params: &Params) -> Result<Arc
 pub fn password(app: &App, headers: &HeaderMap, params: &Params) -> Result<TokenBody, OAuthError> {
     let client = require_client(app, headers, params)?;
     let (Some(name), Some(password)) = (params.get("username"), params.get("password")) else {
-        return Err(OAuthError::invalid_request(Cause::Malformed, "username and password are required"));
+        return Err(OAuthError::invalid_request(
+            Cause::Malformed,
+            "username and password are required",
+        ));
     };
     let user = app
         .users
@@ -33,15 +40,33 @@ pub fn password(app: &App, headers: &HeaderMap, params: &Params) -> Result<Token
         .ok_or_else(|| OAuthError::invalid_grant(Cause::BadGrant, "wrong username or password"))?;
     let scope = scope::parse(params.get("scope").unwrap_or(DEFAULT_USER_SCOPE))?;
     let now = real_now_ms();
-    Ok(start_family(app, client, Some(user), scope, params.get("nonce").map(str::to_string), secs(now), false))
+    Ok(start_family(
+        app,
+        client,
+        Some(user),
+        scope,
+        params.get("nonce").map(str::to_string),
+        secs(now),
+        false,
+    ))
 }
 
-pub fn authorization_code(app: &App, headers: &HeaderMap, params: &Params) -> Result<TokenBody, OAuthError> {
+pub fn authorization_code(
+    app: &App,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenBody, OAuthError> {
     let client = require_client(app, headers, params)?;
-    let code = params.get("code").ok_or_else(|| OAuthError::invalid_request(Cause::Malformed, "code is required"))?;
+    let code = params
+        .get("code")
+        .ok_or_else(|| OAuthError::invalid_request(Cause::Malformed, "code is required"))?;
     let bad = |m: &str| OAuthError::invalid_grant(Cause::BadGrant, m.to_string());
     // Single use: the code is gone whether or not the exchange succeeds.
-    let code = app.codes.lock().remove(code).ok_or_else(|| bad("unknown or used authorization code"))?;
+    let code = app
+        .codes
+        .lock()
+        .remove(code)
+        .ok_or_else(|| bad("unknown or used authorization code"))?;
     if code.client_id != client.id() {
         return Err(bad("the code was issued to another client"));
     }
@@ -56,7 +81,8 @@ pub fn authorization_code(app: &App, headers: &HeaderMap, params: &Params) -> Re
     match (&code.challenge, params.get("code_verifier")) {
         (Some((challenge, method)), Some(verifier)) => {
             let computed = if method == "S256" {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(Sha256::digest(verifier.as_bytes()))
             } else {
                 verifier.to_string()
             };
@@ -68,10 +94,22 @@ pub fn authorization_code(app: &App, headers: &HeaderMap, params: &Params) -> Re
         (None, Some(_)) => return Err(bad("no code_challenge was sent for this code")),
         (None, None) => {}
     }
-    Ok(start_family(app, client, Some(code.user), code.scope, code.nonce, code.auth_time, false))
+    Ok(start_family(
+        app,
+        client,
+        Some(code.user),
+        code.scope,
+        code.nonce,
+        code.auth_time,
+        false,
+    ))
 }
 
-pub fn client_credentials(app: &App, headers: &HeaderMap, params: &Params) -> Result<TokenBody, OAuthError> {
+pub fn client_credentials(
+    app: &App,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenBody, OAuthError> {
     let client = require_client(app, headers, params)?;
     if client.is_public() {
         return Err(OAuthError::new(
@@ -82,7 +120,15 @@ pub fn client_credentials(app: &App, headers: &HeaderMap, params: &Params) -> Re
         ));
     }
     let scope = scope::parse(params.get("scope").unwrap_or(DEFAULT_CLIENT_SCOPE))?;
-    Ok(start_family(app, client, None, scope, None, secs(real_now_ms()), true))
+    Ok(start_family(
+        app,
+        client,
+        None,
+        scope,
+        None,
+        secs(real_now_ms()),
+        true,
+    ))
 }
 
 /// Issue the original tokens of a new family (its clock starts at real now).
@@ -104,9 +150,20 @@ fn start_family(
     } else {
         !b.offline_access_required || contains(&scope, "offline_access")
     };
-    let refresh_token = with_refresh
-        .then(|| issue::refresh_token(app, &family, scope.clone(), now, b.absolute_ttl_ms.map(|t| now + t)));
-    let id_token = if contains(&scope, "openid") { id_token::issue(app, &family, now, false) } else { None };
+    let refresh_token = with_refresh.then(|| {
+        issue::refresh_token(
+            app,
+            &family,
+            scope.clone(),
+            now,
+            b.absolute_ttl_ms.map(|t| now + t),
+        )
+    });
+    let id_token = if contains(&scope, "openid") {
+        id_token::issue(app, &family, now, false)
+    } else {
+        None
+    };
     TokenBody {
         access_token: issue::access_token(app, &family, scope.clone(), now),
         token_type: "Bearer",

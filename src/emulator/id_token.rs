@@ -36,7 +36,8 @@ pub fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<S
         azp: family.client.id().to_string(),
     };
     if refresh {
-        app.defects.refreshed_id_token(&mut claims, family.nonce.as_deref(), family.original_iat);
+        app.defects
+            .refreshed_id_token(&mut claims, family.nonce.as_deref(), family.original_iat);
     }
     let mut jwt = app.key.sign(&claims);
     if refresh && app.defects.quirk(Quirk::CorruptRefreshedIdTokenSignature) {
@@ -48,7 +49,11 @@ pub fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<S
 /// Change one character in the middle of the signature segment.
 fn corrupt_signature(jwt: &mut String) {
     let at = jwt.len().saturating_sub(20);
-    let replacement = if jwt.as_bytes().get(at) == Some(&b'A') { "B" } else { "A" };
+    let replacement = if jwt.as_bytes().get(at) == Some(&b'A') {
+        "B"
+    } else {
+        "A"
+    };
     if jwt.is_char_boundary(at) && jwt.is_char_boundary(at + 1) {
         jwt.replace_range(at..at + 1, replacement);
     }

@@ -31,11 +31,17 @@ async fn handle(app: &App, req: Request) -> Result<serde_json::Value, OAuthError
     let (parts, body) = req.into_parts();
     let params = read_params(app, &parts.method, &parts.headers, parts.uri.query(), body).await?;
     let token = params.get("token").and_then(|t| app.store.get(t));
-    let clock = token.as_ref().map(|t| t.family.now_ms()).unwrap_or_else(real_now_ms);
+    let clock = token
+        .as_ref()
+        .map(|t| t.family.now_ms())
+        .unwrap_or_else(real_now_ms);
     authenticate(app, &parts.headers, &params, clock)?
         .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))?;
     if !params.has("token") {
-        return Err(OAuthError::invalid_request(super::error::Cause::Malformed, "token is required"));
+        return Err(OAuthError::invalid_request(
+            super::error::Cause::Malformed,
+            "token is required",
+        ));
     }
     Ok(match token.filter(|t| is_active(app, t)) {
         Some(t) => describe(app, &t),
@@ -52,7 +58,8 @@ fn is_active(app: &App, t: &Token) -> bool {
         Kind::Access => {
             !family.access_revoked.load(Ordering::SeqCst)
                 && state.status != Status::Revoked
-                && (t.expires_at.is_none_or(|e| now < e) || app.defects.quirk(Quirk::IgnoreAccessExpiry))
+                && (t.expires_at.is_none_or(|e| now < e)
+                    || app.defects.quirk(Quirk::IgnoreAccessExpiry))
         }
         Kind::Refresh => {
             if !b.introspects_refresh_tokens
@@ -61,8 +68,10 @@ fn is_active(app: &App, t: &Token) -> bool {
             {
                 return false;
             }
-            let expired = t.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry);
-            let idle = b.idle_ttl_ms.is_some_and(|i| now - state.last_used >= i) && !app.defects.quirk(Quirk::IgnoreIdleExpiry);
+            let expired = t.expires_at.is_some_and(|e| now >= e)
+                && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry);
+            let idle = b.idle_ttl_ms.is_some_and(|i| now - state.last_used >= i)
+                && !app.defects.quirk(Quirk::IgnoreIdleExpiry);
             let usable_after_rotation = match state.status {
                 Status::Rotated { at } => {
                     let still_valid = match b.previous {

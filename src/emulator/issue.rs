@@ -8,13 +8,37 @@ use std::sync::Arc;
 pub fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> String {
     let value = app.mint();
     let ttl = family.client.behaviour.access_ttl_ms;
-    app.store.insert(&value, Arc::new(Token::new(Kind::Access, family.clone(), scope, now, Some(now + ttl))));
+    app.store.insert(
+        &value,
+        Arc::new(Token::new(
+            Kind::Access,
+            family.clone(),
+            scope,
+            now,
+            Some(now + ttl),
+        )),
+    );
     *family.last_access.lock() = Some(value.as_str().into());
     value
 }
 
-pub fn refresh_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64, expires_at: Option<i64>) -> String {
+pub fn refresh_token(
+    app: &App,
+    family: &Arc<Family>,
+    scope: Scope,
+    now: i64,
+    expires_at: Option<i64>,
+) -> String {
     let value = app.mint();
-    app.store.insert(&value, Arc::new(Token::new(Kind::Refresh, family.clone(), scope, now, expires_at)));
+    app.store.insert(
+        &value,
+        Arc::new(Token::new(
+            Kind::Refresh,
+            family.clone(),
+            scope,
+            now,
+            expires_at,
+        )),
+    );
     value
 }

@@ -137,6 +137,7 @@ pub async fn start(config: EmulatorConfig, port: u16) -> anyhow::Result<Emulator
 /// The `jwt` client's key pair: TEST ONLY, shipped in `keys/` so the emulator
 /// and its documentation work without setup. Never use it anywhere else.
 pub const TEST_CLIENT_PRIVATE_KEY_PEM: &str = include_str!("../../keys/jwt-client.test-only.pem");
-pub const TEST_CLIENT_PUBLIC_KEY_PEM: &str = include_str!("../../keys/jwt-client.test-only.pub.pem");
+pub const TEST_CLIENT_PUBLIC_KEY_PEM: &str =
+    include_str!("../../keys/jwt-client.test-only.pub.pem");
 pub const TEST_CLIENT_KEY_ALG: &str = "ES256";
 pub const TEST_CLIENT_KEY_KID: &str = "jwt-test-only";

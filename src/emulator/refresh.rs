@@ -19,6 +19,13 @@ use axum::http::HeaderMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// Under `race-double-spend`, a refresh that passed the check yields to the
+/// scheduler (the I/O driver runs in between) until another refresh of the
+/// same token is in flight, at most this many times, and then a few more so
+/// that one passes the check too. No real-time sleep; only that defect pays.
+const RACE_WAIT_YIELDS: usize = 4096;
+const RACE_OVERLAP_YIELDS: usize = 64;
+
 /// Why a presented refresh token cannot be used.
 enum Dead {
     /// Expired, revoked, idle too long.
@@ -27,27 +34,52 @@ enum Dead {
     Reused,
 }
 
-pub async fn refresh(app: &Arc<App>, headers: &HeaderMap, params: &Params) -> Result<TokenBody, OAuthError> {
+pub async fn refresh(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenBody, OAuthError> {
     let presented = params.get("refresh_token");
-    let token = presented.and_then(|v| app.store.get(v)).filter(|t| t.kind == Kind::Refresh);
-    let auth_clock = token.as_ref().map(|t| t.family.now_ms()).unwrap_or_else(real_now_ms);
+    let token = presented
+        .and_then(|v| app.store.get(v))
+        .filter(|t| t.kind == Kind::Refresh);
+    let auth_clock = token
+        .as_ref()
+        .map(|t| t.family.now_ms())
+        .unwrap_or_else(real_now_ms);
     let client = match authenticate(app, headers, params, auth_clock)? {
         Some(c) => c,
         None => match &token {
             Some(t) if app.defects.quirk(Quirk::SkipClientAuthOnRefresh) => t.family.client.clone(),
-            _ => return Err(OAuthError::invalid_client(false, "client authentication required")),
+            _ => {
+                return Err(OAuthError::invalid_client(
+                    false,
+                    "client authentication required",
+                ))
+            }
         },
     };
     if client.is_public() && app.defects.quirk(Quirk::RefusePublicClientRefresh) {
-        return Err(OAuthError::invalid_client(false, "client authentication failed"));
+        return Err(OAuthError::invalid_client(
+            false,
+            "client authentication failed",
+        ));
     }
     let Some(presented) = presented else {
-        return Err(OAuthError::invalid_request(Cause::MissingRefreshToken, "refresh_token is required"));
+        return Err(OAuthError::invalid_request(
+            Cause::MissingRefreshToken,
+            "refresh_token is required",
+        ));
     };
     let Some(token) = token else {
-        return Err(OAuthError::invalid_grant(Cause::UnknownRefreshToken, "unknown refresh token"));
+        return Err(OAuthError::invalid_grant(
+            Cause::UnknownRefreshToken,
+            "unknown refresh token",
+        ));
     };
-    if token.family.client.id() != client.id() && !app.defects.quirk(Quirk::SkipClientBindingOnRefresh) {
+    if token.family.client.id() != client.id()
+        && !app.defects.quirk(Quirk::SkipClientBindingOnRefresh)
+    {
         return Err(OAuthError::invalid_grant(
             Cause::OtherClientsToken,
             "the refresh token was issued to another client",
@@ -60,13 +92,21 @@ pub async fn refresh(app: &Arc<App>, headers: &HeaderMap, params: &Params) -> Re
 
     // Check and consume: one critical section, unless the race defect splits it.
     let outcome = if app.defects.quirk(Quirk::NonAtomicRefresh) {
+        token.racing.fetch_add(1, Ordering::SeqCst);
         let checked = check(app, b, &token, &token.state.lock(), now);
         if checked.is_ok() {
-            for _ in 0..16 {
+            for _ in 0..RACE_WAIT_YIELDS {
+                if token.racing.load(Ordering::SeqCst) > 1 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            for _ in 0..RACE_OVERLAP_YIELDS {
                 tokio::task::yield_now().await;
             }
             consume(app, b, &mut token.state.lock(), now);
         }
+        token.racing.fetch_sub(1, Ordering::SeqCst);
         checked
     } else {
         let mut state = token.state.lock();
@@ -87,7 +127,9 @@ pub async fn refresh(app: &Arc<App>, headers: &HeaderMap, params: &Params) -> Re
                 "the refresh token was invalidated by rotation",
             ));
         }
-        Err(Dead::Plain(why)) => return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why)),
+        Err(Dead::Plain(why)) => {
+            return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why))
+        }
     }
 
     let effective: Scope = effective.into();
@@ -105,7 +147,11 @@ pub async fn refresh(app: &Arc<App>, headers: &HeaderMap, params: &Params) -> Re
     } else {
         presented.to_string()
     };
-    let previous_access = app.defects.quirk(Quirk::SameAccessToken).then(|| family.last_access.lock().clone()).flatten();
+    let previous_access = app
+        .defects
+        .quirk(Quirk::SameAccessToken)
+        .then(|| family.last_access.lock().clone())
+        .flatten();
     let access_token = match previous_access {
         Some(v) => v.to_string(),
         None => issue::access_token(app, &family, effective.clone(), now),
@@ -121,13 +167,22 @@ pub async fn refresh(app: &Arc<App>, headers: &HeaderMap, params: &Params) -> Re
         expires_in: (b.access_ttl_ms / 1000).into(),
         refresh_token: Some(refresh_token),
         scope: scope::join(&effective),
-        id_token: if with_id_token { id_token::issue(app, &family, now, true) } else { None },
+        id_token: if with_id_token {
+            id_token::issue(app, &family, now, true)
+        } else {
+            None
+        },
     })
 }
 
 /// The scope of the new access token. Omitted → the token's scope; wider →
 /// invalid_scope; narrower → applied when honoured, else the token's scope.
-fn effective_scope(app: &App, b: &Behaviour, granted: &[String], requested: Option<&str>) -> Result<Vec<String>, OAuthError> {
+fn effective_scope(
+    app: &App,
+    b: &Behaviour,
+    granted: &[String],
+    requested: Option<&str>,
+) -> Result<Vec<String>, OAuthError> {
     let Some(raw) = requested else {
         let mut s = granted.to_vec();
         app.defects.omitted_scope(&mut s);
@@ -144,22 +199,45 @@ fn effective_scope(app: &App, b: &Behaviour, granted: &[String], requested: Opti
             "the requested scope exceeds the scope originally granted (RFC 6749 §6)",
         ));
     }
-    if app.defects.quirk(Quirk::ScopeOrderSensitive) && !widened && requested.len() == granted.len() && requested != granted {
-        return Err(OAuthError::invalid_scope(Cause::WidenedScope, "the requested scope differs from the original"));
+    if app.defects.quirk(Quirk::ScopeOrderSensitive)
+        && !widened
+        && requested.len() == granted.len()
+        && requested != granted
+    {
+        return Err(OAuthError::invalid_scope(
+            Cause::WidenedScope,
+            "the requested scope differs from the original",
+        ));
     }
-    Ok(if b.scope_honoured || widened { requested } else { granted.to_vec() })
+    Ok(if b.scope_honoured || widened {
+        requested
+    } else {
+        granted.to_vec()
+    })
 }
 
 /// May the presented token be used now?
-fn check(app: &App, b: &Behaviour, token: &Token, state: &TokenState, now: i64) -> Result<(), Dead> {
+fn check(
+    app: &App,
+    b: &Behaviour,
+    token: &Token,
+    state: &TokenState,
+    now: i64,
+) -> Result<(), Dead> {
     if token.family.refresh_revoked.load(Ordering::SeqCst) || state.status == Status::Revoked {
         return Err(Dead::Plain("the refresh token was revoked"));
     }
-    if token.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry) {
+    if token.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry)
+    {
         return Err(Dead::Plain("the refresh token expired"));
     }
-    if b.idle_ttl_ms.is_some_and(|idle| now - state.last_used >= idle) && !app.defects.quirk(Quirk::IgnoreIdleExpiry) {
-        return Err(Dead::Plain("the refresh token expired after being unused too long"));
+    if b.idle_ttl_ms
+        .is_some_and(|idle| now - state.last_used >= idle)
+        && !app.defects.quirk(Quirk::IgnoreIdleExpiry)
+    {
+        return Err(Dead::Plain(
+            "the refresh token expired after being unused too long",
+        ));
     }
     match (state.status, b.previous) {
         (Status::Rotated { at }, Previous::ValidInGrace) if now - at <= b.grace_ms => Ok(()),

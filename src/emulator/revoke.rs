@@ -31,16 +31,24 @@ async fn handle(app: &App, req: Request) -> Result<(), OAuthError> {
     let (parts, body) = req.into_parts();
     let params = read_params(app, &parts.method, &parts.headers, parts.uri.query(), body).await?;
     let token = params.get("token").and_then(|t| app.store.get(t));
-    let clock = token.as_ref().map(|t| t.family.now_ms()).unwrap_or_else(real_now_ms);
+    let clock = token
+        .as_ref()
+        .map(|t| t.family.now_ms())
+        .unwrap_or_else(real_now_ms);
     let client = authenticate(app, &parts.headers, &params, clock)?
         .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))?;
     if !params.has("token") {
-        return Err(OAuthError::invalid_request(Cause::Malformed, "token is required"));
+        return Err(OAuthError::invalid_request(
+            Cause::Malformed,
+            "token is required",
+        ));
     }
     let Some(token) = token else { return Ok(()) };
     let family = &token.family;
     let owner = family.client.id() == client.id();
-    if (!owner && !app.defects.quirk(Quirk::SkipClientBindingOnRevocation)) || app.defects.quirk(Quirk::IgnoreRevocation) {
+    if (!owner && !app.defects.quirk(Quirk::SkipClientBindingOnRevocation))
+        || app.defects.quirk(Quirk::IgnoreRevocation)
+    {
         return Ok(());
     }
     match token.kind {

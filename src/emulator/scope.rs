@@ -4,7 +4,14 @@ use super::error::{Cause, OAuthError};
 use std::sync::Arc;
 
 /// The scopes the emulator knows; every client and user may obtain all of them.
-pub const KNOWN_SCOPES: &[&str] = &["openid", "offline_access", "profile", "email", "read", "write"];
+pub const KNOWN_SCOPES: &[&str] = &[
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "read",
+    "write",
+];
 
 /// Scope when a user grant omits `scope`.
 pub const DEFAULT_USER_SCOPE: &str = "openid profile";
@@ -19,7 +26,10 @@ pub fn parse(raw: &str) -> Result<Vec<String>, OAuthError> {
     let mut out: Vec<String> = Vec::new();
     for s in raw.split(' ').filter(|s| !s.is_empty()) {
         if !KNOWN_SCOPES.contains(&s) {
-            return Err(OAuthError::invalid_scope(Cause::UnknownScope, format!("unknown scope `{s}`")));
+            return Err(OAuthError::invalid_scope(
+                Cause::UnknownScope,
+                format!("unknown scope `{s}`"),
+            ));
         }
         if !out.iter().any(|o| o == s) {
             out.push(s.to_string());

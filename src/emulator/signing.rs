@@ -25,7 +25,10 @@ impl SigningKey {
             .map_err(|_| anyhow::anyhow!("cannot generate the P-256 signing key"))?;
         let point = pair.public_key().as_ref();
         // Uncompressed SEC1 point: 0x04 || x || y.
-        anyhow::ensure!(point.len() == 65 && point[0] == 4, "unexpected P-256 public key encoding");
+        anyhow::ensure!(
+            point.len() == 65 && point[0] == 4,
+            "unexpected P-256 public key encoding"
+        );
         let x = URL_SAFE_NO_PAD.encode(&point[1..33]);
         let y = URL_SAFE_NO_PAD.encode(&point[33..65]);
         // RFC 7638 thumbprint as kid.
@@ -36,7 +39,12 @@ impl SigningKey {
         let jwks = serde_json::json!({ "keys": [{
             "kty": "EC", "crv": "P-256", "x": x, "y": y, "use": "sig", "alg": "ES256", "kid": kid
         }]});
-        Ok(SigningKey { pair, rng: SystemRandom::new(), header_b64, jwks })
+        Ok(SigningKey {
+            pair,
+            rng: SystemRandom::new(),
+            header_b64,
+            jwks,
+        })
     }
 
     /// A compact JWS over `claims`.
@@ -46,7 +54,11 @@ impl SigningKey {
         out.push_str(&self.header_b64);
         out.push('.');
         URL_SAFE_NO_PAD.encode_string(&payload, &mut out);
-        let sig = self.pair.sign(&self.rng, out.as_bytes()).map(|s| s.as_ref().to_vec()).unwrap_or_default();
+        let sig = self
+            .pair
+            .sign(&self.rng, out.as_bytes())
+            .map(|s| s.as_ref().to_vec())
+            .unwrap_or_default();
         out.push('.');
         URL_SAFE_NO_PAD.encode_string(&sig, &mut out);
         out

@@ -10,7 +10,7 @@ use super::scope::Scope;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
@@ -34,7 +34,12 @@ pub struct Family {
 }
 
 impl Family {
-    pub fn new(client: Arc<Client>, user: Option<Arc<User>>, auth_time: i64, nonce: Option<String>) -> Family {
+    pub fn new(
+        client: Arc<Client>,
+        user: Option<Arc<User>>,
+        auth_time: i64,
+        nonce: Option<String>,
+    ) -> Family {
         Family {
             client,
             user,
@@ -73,7 +78,9 @@ pub enum Kind {
 pub enum Status {
     Active,
     /// A newer refresh token was issued at this family time (ms).
-    Rotated { at: i64 },
+    Rotated {
+        at: i64,
+    },
     Revoked,
 }
 
@@ -93,37 +100,54 @@ pub struct Token {
     /// Family time, ms; None = no limit.
     pub expires_at: Option<i64>,
     pub state: Mutex<TokenState>,
+    /// Refreshes of this token in flight; only the race-double-spend defect reads it.
+    pub racing: AtomicU32,
 }
 
 impl Token {
-    pub fn new(kind: Kind, family: Arc<Family>, scope: Scope, issued_at: i64, expires_at: Option<i64>) -> Token {
+    pub fn new(
+        kind: Kind,
+        family: Arc<Family>,
+        scope: Scope,
+        issued_at: i64,
+        expires_at: Option<i64>,
+    ) -> Token {
         Token {
             kind,
             family,
             scope,
             issued_at,
             expires_at,
-            state: Mutex::new(TokenState { status: Status::Active, last_used: issued_at }),
+            state: Mutex::new(TokenState {
+                status: Status::Active,
+                last_used: issued_at,
+            }),
+            racing: AtomicU32::new(0),
         }
     }
 }
 
 const SHARDS: usize = 64;
 
+type Shard = RwLock<HashMap<Box<str>, Arc<Token>>>;
+
 /// Every token ever issued, by value.
 pub struct Store {
-    shards: Box<[RwLock<HashMap<Box<str>, Arc<Token>>>]>,
+    shards: Box<[Shard]>,
     hasher: RandomState,
 }
 
 impl Default for Store {
     fn default() -> Self {
-        Store { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(), hasher: RandomState::new() }
+        Store {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+        }
     }
 }
 
 impl Store {
-    fn shard(&self, value: &str) -> &RwLock<HashMap<Box<str>, Arc<Token>>> {
+    fn shard(&self, value: &str) -> &Shard {
         &self.shards[(self.hasher.hash_one(value) as usize) % SHARDS]
     }
 

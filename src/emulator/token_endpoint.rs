@@ -25,12 +25,18 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
     let params = read_params(app, &parts.method, &parts.headers, parts.uri.query(), body).await?;
     if app.defects.quirk(Quirk::RejectUnknownParams) {
         if let Some(k) = params.keys().find(|k| !TOKEN_PARAMS.contains(k)) {
-            return Err(OAuthError::invalid_request(Cause::UnknownParam, format!("unknown parameter `{k}`")));
+            return Err(OAuthError::invalid_request(
+                Cause::UnknownParam,
+                format!("unknown parameter `{k}`"),
+            ));
         }
     }
     let headers = &parts.headers;
     match params.get("grant_type") {
-        None => Err(OAuthError::invalid_request(Cause::MissingGrantType, "grant_type is required")),
+        None => Err(OAuthError::invalid_request(
+            Cause::MissingGrantType,
+            "grant_type is required",
+        )),
         Some("refresh_token") => refresh::refresh(app, headers, &params).await,
         Some("password") => grants::password(app, headers, &params),
         Some("authorization_code") => grants::authorization_code(app, headers, &params),
@@ -60,12 +66,19 @@ pub async fn read_params(
         return Params::parse(raw_query, allow_repeats);
     }
     if *method != Method::POST {
-        return Err(OAuthError::invalid_request(Cause::MethodNotAllowed, "use POST (RFC 6749 §3.2)"));
+        return Err(OAuthError::invalid_request(
+            Cause::MethodNotAllowed,
+            "use POST (RFC 6749 §3.2)",
+        ));
     }
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let form = ct
             .to_str()
-            .map(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+            .map(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            })
             .unwrap_or(false);
         if !form {
             return Err(OAuthError::invalid_request(
@@ -75,11 +88,18 @@ pub async fn read_params(
         }
     }
     let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        OAuthError::new(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", Cause::BodyTooLarge, "request body too large")
+        OAuthError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            Cause::BodyTooLarge,
+            "request body too large",
+        )
     })?;
     let mut params = Params::parse(&bytes, allow_repeats)?;
     let query = Params::parse(raw_query, true)?;
-    let query_credentials = ["client_secret", "client_assertion"].iter().any(|k| query.has(k));
+    let query_credentials = ["client_secret", "client_assertion"]
+        .iter()
+        .any(|k| query.has(k));
     if query_credentials {
         if !app.defects.quirk(Quirk::AcceptQueryCredentials) {
             return Err(OAuthError::invalid_request(

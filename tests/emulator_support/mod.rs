@@ -29,7 +29,10 @@ impl Resp {
         self.json.get("error").and_then(Value::as_str)
     }
     pub fn str(&self, k: &str) -> &str {
-        self.json.get(k).and_then(Value::as_str).unwrap_or_else(|| panic!("no `{k}` in {}", self.text))
+        self.json
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no `{k}` in {}", self.text))
     }
     pub fn opt(&self, k: &str) -> Option<&str> {
         self.json.get(k).and_then(Value::as_str)
@@ -44,12 +47,21 @@ impl Resp {
     }
     #[track_caller]
     pub fn ok(self) -> Resp {
-        assert_eq!(self.status, 200, "expected 200, got {}: {}", self.status, self.text);
+        assert_eq!(
+            self.status, 200,
+            "expected 200, got {}: {}",
+            self.status, self.text
+        );
         self
     }
     #[track_caller]
     pub fn expect_error(&self, status: u16, error: &str) {
-        assert_eq!((self.status, self.error()), (status, Some(error)), "body: {}", self.text);
+        assert_eq!(
+            (self.status, self.error()),
+            (status, Some(error)),
+            "body: {}",
+            self.text
+        );
     }
 }
 
@@ -78,11 +90,21 @@ pub async fn start(profile: Profile, defects: &[&str]) -> Emu {
         defects: defects.iter().map(|d| d.to_string()).collect(),
     };
     let handle = emulator::start(config, 0).await.expect("emulator starts");
-    Emu { base: handle.base_url, http: reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().unwrap() }
+    Emu {
+        base: handle.base_url,
+        http: reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
 }
 
 pub fn real_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// A client assertion for the `jwt` client, signed with the shipped test key.
@@ -92,13 +114,18 @@ pub fn assertion(aud: &str, now: i64, jti: &str) -> String {
     });
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
     header.kid = Some(emulator::TEST_CLIENT_KEY_KID.into());
-    let key = jsonwebtoken::EncodingKey::from_ec_pem(emulator::TEST_CLIENT_PRIVATE_KEY_PEM.as_bytes()).unwrap();
+    let key =
+        jsonwebtoken::EncodingKey::from_ec_pem(emulator::TEST_CLIENT_PRIVATE_KEY_PEM.as_bytes())
+            .unwrap();
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
 pub fn basic(id: &str, secret: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret))))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
+    )
 }
 
 impl Emu {
@@ -112,12 +139,24 @@ impl Emu {
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, json }
+        Resp {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 
     /// POST a raw form to `path`.
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)], authorization: Option<String>) -> Resp {
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        authorization: Option<String>,
+    ) -> Resp {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
         let mut req = self
             .http
             .post(self.url(path))
@@ -131,7 +170,13 @@ impl Emu {
 
     /// POST to `path` authenticated as `client` (its registered method);
     /// `clock` is the time client assertions are made at.
-    pub async fn as_client(&self, path: &str, client: &str, form: &[(&str, &str)], clock: i64) -> Resp {
+    pub async fn as_client(
+        &self,
+        path: &str,
+        client: &str,
+        form: &[(&str, &str)],
+        clock: i64,
+    ) -> Resp {
         let mut form: Vec<(&str, &str)> = form.to_vec();
         let jwt;
         let mut auth = None;
@@ -143,7 +188,10 @@ impl Emu {
             "jwt" => {
                 jwt = assertion(&self.url("/oauth2/token"), clock, &format!("{}", rand_id()));
                 form.extend([
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
                     ("client_assertion", jwt.as_str()),
                 ]);
             }
@@ -153,7 +201,8 @@ impl Emu {
     }
 
     pub async fn token(&self, client: &str, form: &[(&str, &str)]) -> Resp {
-        self.as_client("/oauth2/token", client, form, real_now()).await
+        self.as_client("/oauth2/token", client, form, real_now())
+            .await
     }
 
     /// A fresh grant for `client`: password grant, or authorize + PKCE for `public`.
@@ -161,8 +210,16 @@ impl Emu {
         if client == "public" {
             return self.code_grant(scope, None).await;
         }
-        self.token(client, &[("grant_type", "password"), ("username", "alice"), ("password", "alice-password"), ("scope", scope)])
-            .await
+        self.token(
+            client,
+            &[
+                ("grant_type", "password"),
+                ("username", "alice"),
+                ("password", "alice-password"),
+                ("scope", scope),
+            ],
+        )
+        .await
     }
 
     pub async fn code_grant(&self, scope: &str, nonce: Option<&str>) -> Resp {
@@ -183,10 +240,17 @@ impl Emu {
         if let Some(n) = nonce {
             q.push(("nonce", n));
         }
-        let r = self.send(self.http.get(self.url("/oauth2/authorize")).query(&q)).await;
+        let r = self
+            .send(self.http.get(self.url("/oauth2/authorize")).query(&q))
+            .await;
         assert_eq!(r.status, 302, "authorize: {}", r.text);
         let location = url::Url::parse(r.header("location").unwrap()).unwrap();
-        let code = location.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+        let code = location
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .to_string();
         self.token(
             "public",
             &[
@@ -209,14 +273,25 @@ impl Emu {
 
     pub async fn advance(&self, tokens: &[&str], seconds: f64) -> u64 {
         let r = self
-            .send(self.http.post(self.url("/_emulator/advance")).json(&serde_json::json!({"tokens": tokens, "seconds": seconds})))
+            .send(
+                self.http
+                    .post(self.url("/_emulator/advance"))
+                    .json(&serde_json::json!({"tokens": tokens, "seconds": seconds})),
+            )
             .await;
         assert_eq!(r.status, 200, "{}", r.text);
         r.json["advanced"].as_u64().unwrap()
     }
 
     pub async fn introspect(&self, token: &str) -> Value {
-        let r = self.as_client("/oauth2/introspect", "main", &[("token", token)], real_now()).await;
+        let r = self
+            .as_client(
+                "/oauth2/introspect",
+                "main",
+                &[("token", token)],
+                real_now(),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.text);
         r.json
     }
@@ -226,7 +301,8 @@ impl Emu {
     }
 
     pub async fn revoke(&self, client: &str, token: &str) -> Resp {
-        self.as_client("/oauth2/revoke", client, &[("token", token)], real_now()).await
+        self.as_client("/oauth2/revoke", client, &[("token", token)], real_now())
+            .await
     }
 }
 
@@ -239,5 +315,10 @@ pub fn rand_id() -> u128 {
 /// The claims of a JWT, unverified.
 pub fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
 }

@@ -1,7 +1,7 @@
 //! Defect `errors-with-status-200`: token endpoint errors are sent with HTTP status 200.
 
-use super::Defect;
 use super::super::error::OAuthError;
+use super::Defect;
 use axum::http::StatusCode;
 
 pub struct D;

@@ -1,7 +1,7 @@
 //! Defect `expires-in-millis`: expires_in is in milliseconds instead of seconds.
 
-use super::Defect;
 use super::super::token_response::TokenBody;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `expires-in-string`: expires_in is a JSON string instead of a number.
 
-use super::Defect;
 use super::super::token_response::TokenBody;
+use super::Defect;
 
 pub struct D;
 

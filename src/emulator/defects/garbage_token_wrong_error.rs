@@ -1,7 +1,7 @@
 //! Defect `garbage-token-wrong-error`: an unknown refresh token answers 401 invalid_client instead of 400 invalid_grant.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 use axum::http::StatusCode;
 
 pub struct D;

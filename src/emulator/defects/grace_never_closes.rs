@@ -1,7 +1,7 @@
 //! Defect `grace-never-closes`: the old refresh token's grace period never ends.
 
-use super::Defect;
 use super::super::behaviour::{Behaviour, Previous};
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `html-error-bodies`: token endpoint errors are HTML pages instead of JSON.
 
-use super::Defect;
 use super::super::error::OAuthError;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `id-token-aud-changes`: a refreshed id_token has a different aud.
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

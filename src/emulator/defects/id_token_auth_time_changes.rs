@@ -1,7 +1,7 @@
 //! Defect `id-token-auth-time-changes`: a refreshed id_token has a later auth_time than the original.
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `id-token-iat-stale`: a refreshed id_token copies the original iat.
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `id-token-nonce-changed`: a refreshed id_token carries a nonce different from the original.
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `id-token-nonce-on-refresh`: a refreshed id_token carries the original nonce (OIDC Core §12.2: SHOULD NOT).
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `id-token-sub-changes`: a refreshed id_token has a different sub.
 
-use super::Defect;
 use super::super::id_token::IdTokenClaims;
+use super::Defect;
 
 pub struct D;
 

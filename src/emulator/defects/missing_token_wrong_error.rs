@@ -1,7 +1,7 @@
 //! Defect `missing-token-wrong-error`: a refresh without refresh_token answers invalid_grant instead of invalid_request.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 
 pub struct D;
 

@@ -115,7 +115,13 @@ pub trait Defect: Send + Sync {
     /// The scope a refresh gets when it omits `scope` (the token's, by default).
     fn omitted_scope(&self, _scope: &mut Vec<String>) {}
     /// Rewrite a refreshed id_token's claims; `original_nonce` is the grant's.
-    fn refreshed_id_token(&self, _claims: &mut IdTokenClaims, _original_nonce: Option<&str>, _original_iat: i64) {}
+    fn refreshed_id_token(
+        &self,
+        _claims: &mut IdTokenClaims,
+        _original_nonce: Option<&str>,
+        _original_iat: i64,
+    ) {
+    }
 }
 
 /// Every known defect, one line each.
@@ -186,7 +192,10 @@ static REGISTRY: &[&dyn Defect] = &[
 
 /// (name, description) of every defect, in catalog order.
 pub fn catalog() -> Vec<(&'static str, &'static str)> {
-    REGISTRY.iter().map(|d| (d.name(), d.description())).collect()
+    REGISTRY
+        .iter()
+        .map(|d| (d.name(), d.description()))
+        .collect()
 }
 
 /// The defects one emulator runs with.
@@ -244,6 +253,8 @@ impl Defects {
     }
 
     pub fn refreshed_id_token(&self, claims: &mut IdTokenClaims, nonce: Option<&str>, iat: i64) {
-        self.active.iter().for_each(|d| d.refreshed_id_token(claims, nonce, iat));
+        self.active
+            .iter()
+            .for_each(|d| d.refreshed_id_token(claims, nonce, iat));
     }
 }

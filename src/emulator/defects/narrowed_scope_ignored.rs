@@ -1,7 +1,7 @@
 //! Defect `narrowed-scope-ignored`: a requested narrower scope is not applied although scope_on_refresh = honoured.
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

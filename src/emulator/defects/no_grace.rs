@@ -1,7 +1,7 @@
 //! Defect `no-grace`: the old refresh token is refused at once although previous_refresh_token = valid_in_grace.
 
-use super::Defect;
 use super::super::behaviour::{Behaviour, Previous};
+use super::Defect;
 
 pub struct D;
 

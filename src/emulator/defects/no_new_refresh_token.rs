@@ -1,7 +1,7 @@
 //! Defect `no-new-refresh-token`: refreshes do not issue a new refresh token although new_refresh_token says always.
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

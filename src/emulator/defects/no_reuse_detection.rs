@@ -1,7 +1,7 @@
 //! Defect `no-reuse-detection`: presenting an invalidated refresh token does not revoke its family.
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `previous-token-valid`: the old refresh token keeps working after rotation (where invalidated, or after the grace period).
 
-use super::Defect;
 use super::super::behaviour::{Behaviour, Previous};
+use super::Defect;
 
 pub struct D;
 

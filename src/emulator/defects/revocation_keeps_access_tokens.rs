@@ -1,7 +1,7 @@
 //! Defect `revocation-keeps-access-tokens`: revoking a refresh token leaves its access tokens active.
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `rotated-expiry-flipped`: rotated refresh tokens get the other expiry rule (original <-> renewed).
 
-use super::Defect;
 use super::super::behaviour::{Behaviour, RotatedExpiry};
+use super::Defect;
 
 pub struct D;
 

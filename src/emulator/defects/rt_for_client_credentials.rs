@@ -1,7 +1,7 @@
 //! Defect `rt-for-client-credentials`: client_credentials grants return a refresh token (RFC 6749 §4.4.3: SHOULD NOT).
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `rt-without-offline-access`: issues a refresh token without offline_access even where the profile requires it.
 
-use super::Defect;
 use super::super::behaviour::Behaviour;
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `unregistered-error-code`: a dead, expired or unknown refresh token answers the unregistered code token_expired.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 
 pub struct D;
 
@@ -13,7 +13,10 @@ impl Defect for D {
         "a dead, expired or unknown refresh token answers the unregistered code token_expired"
     }
     fn error(&self, e: &mut OAuthError) {
-        if matches!(e.cause, Cause::UnknownRefreshToken | Cause::DeadRefreshToken) {
+        if matches!(
+            e.cause,
+            Cause::UnknownRefreshToken | Cause::DeadRefreshToken
+        ) {
             e.error = "token_expired".into();
         }
     }

@@ -1,7 +1,7 @@
 //! Defect `unsupported-grant-wrong-error`: an unsupported grant_type answers invalid_request instead of unsupported_grant_type.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 
 pub struct D;
 

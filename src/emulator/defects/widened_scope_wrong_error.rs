@@ -1,7 +1,7 @@
 //! Defect `widened-scope-wrong-error`: a widened scope on refresh is refused with invalid_grant instead of invalid_scope.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 
 pub struct D;
 

@@ -1,7 +1,7 @@
 //! Defect `wrong-basic-challenge`: failed HTTP Basic client authentication answers 400 without WWW-Authenticate.
 
-use super::Defect;
 use super::super::error::{Cause, OAuthError};
+use super::Defect;
 use axum::http::StatusCode;
 
 pub struct D;

@@ -13,9 +13,14 @@ impl Defect for D {
         "JSON token responses are labelled text/plain"
     }
     fn headers(&self, h: &mut HeaderMap) {
-        let json = h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let json = h
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
         if json {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Defect `wrong-token-type`: token_type is "mac" instead of Bearer.
 
-use super::Defect;
 use super::super::token_response::TokenBody;
+use super::Defect;
 
 pub struct D;
 
