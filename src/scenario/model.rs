@@ -36,7 +36,9 @@ pub struct ScenarioFile {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -82,6 +84,7 @@ pub struct Step {
     pub params: BTreeMap<String, String>,
     /// Response fields this step needs; when one is absent the trial is skipped
     /// with that reason (e.g. `["id_token"]`: no id_token on refresh → skip).
+    /// Claims of the response's id_token are named `id_token.claims.<name>`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
     /// Failed expectations here mean the harness could not set up the check:
@@ -195,7 +198,7 @@ pub struct RawRequest {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Form {
     Table(BTreeMap<String, String>),
@@ -256,7 +259,7 @@ pub enum AuthMode {
 }
 
 /// One expectation table, or a list of them (each with its own level).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Expectations {
     One(Box<Expect>),
@@ -349,6 +352,9 @@ pub struct Expect {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
+    /// When the value is absent, the other checks pass (for "if present, it must ...").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
     /// Present (true) or absent (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
@@ -480,3 +486,49 @@ impl Step {
         .count()
     }
 }
+
+/// A table or a list, decided by shape, so errors inside keep their own
+/// message and location (serde's untagged enums would hide them).
+macro_rules! table_or_list {
+    ($ty:ident, $table:expr, $list:expr, $what:literal) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        m: A,
+                    ) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                            .map($table)
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        s: A,
+                    ) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(s))
+                            .map($list)
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+table_or_list!(
+    Expectations,
+    |e| Expectations::One(Box::new(e)),
+    Expectations::Many,
+    "an expectation table or a list of them"
+);
+table_or_list!(
+    Form,
+    Form::Table,
+    Form::Pairs,
+    "a table of form parameters or a list of [name, value] pairs"
+);

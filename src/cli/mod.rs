@@ -1,0 +1,62 @@
+//! Subcommands. Exit codes (DESIGN.md contract): 0 clean, 1 failures,
+//! 3 errors only, 2 usage or input error, 130/143 interrupted.
+
+mod list;
+mod profiles;
+mod run;
+mod targets;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+pub const EXIT_INPUT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "refresh-conformance", version, about = "Conformance suite for identity providers' refresh-token behaviour", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run scenarios against targets (default: the built-in catalog on every built-in profile's emulator).
+    Run(run::RunArgs),
+    /// List scenarios: id, title, level, refs and `when`, grouped by area.
+    List(list::ListArgs),
+    /// Check scenario and target files without running anything.
+    Validate(validate::ValidateArgs),
+    /// List the built-in vendor profiles with their values and sources.
+    Profiles(profiles::ProfilesArgs),
+    /// Print the JSON Schema of scenario files.
+    Schema,
+}
+
+pub fn dispatch(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::List(a) => list::list(a),
+        Command::Validate(a) => validate::validate(a),
+        Command::Profiles(a) => profiles::profiles(a),
+        Command::Schema => {
+            println!(
+                "{}",
+                refresh_conformance::scenario::schema::scenario_schema()
+            );
+            0
+        }
+    }
+}
+
+/// Print input errors (one per line) and return the input-error exit code.
+pub fn input_errors(errors: &[String]) -> i32 {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    EXIT_INPUT
+}
+
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration like 30s, 5m, 1h: {e}"))
+}

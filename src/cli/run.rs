@@ -1,0 +1,134 @@
+//! `refresh-conformance run`: load → plan → execute → judge → report.
+
+use super::{input_errors, parse_duration};
+use clap::Args;
+use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::run::env::RunOptions;
+use refresh_conformance::run::plan::Filters;
+use refresh_conformance::run::runner::{self, Console};
+use refresh_conformance::scenario::load;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Run trials whose name (`<target>/<scenario-id>`) contains any of these words.
+    pub filters: Vec<String>,
+    /// A target file, or `emulated:<profile>` (repeatable; default: every built-in profile on the emulator).
+    #[arg(long = "target", value_name = "FILE|emulated:PROFILE")]
+    pub targets: Vec<String>,
+    /// A folder (or file) of extra scenarios (repeatable).
+    #[arg(long = "scenarios", value_name = "DIR")]
+    pub scenarios: Vec<PathBuf>,
+    /// Leave out the built-in catalog (run only --scenarios).
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Inject an emulator defect into every emulated: target (repeatable; see `emulate --list-defects`).
+    #[arg(long = "defect", value_name = "NAME")]
+    pub defects: Vec<String>,
+    /// Write a JUnit XML report here (atomically; also when trials fail).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Warnings count as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// List the trials instead of running them.
+    #[arg(long)]
+    pub list: bool,
+    /// FILTER words must match trial names exactly.
+    #[arg(long)]
+    pub exact: bool,
+    /// Skip trials whose name contains this (repeatable).
+    #[arg(long = "skip", value_name = "FILTER")]
+    pub skip: Vec<String>,
+    /// Run only scenarios marked `ignored = true`.
+    #[arg(long)]
+    pub ignored: bool,
+    /// Run scenarios marked `ignored = true` too.
+    #[arg(long)]
+    pub include_ignored: bool,
+    /// Trials in the middle of HTTP at once (waiting trials do not count).
+    #[arg(long, value_name = "N")]
+    pub test_threads: Option<usize>,
+    /// One character per trial.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Colour: auto, always, never.
+    #[arg(long, value_enum)]
+    pub color: Option<libtest_mimic::ColorSetting>,
+    /// Live waits longer than this are skipped, saying how long they would have waited.
+    #[arg(long, default_value = "5m", value_parser = parse_duration)]
+    pub max_wait: Duration,
+    /// Tolerance added to expiry waits (lifetime + skew, then probe once).
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub clock_skew: Duration,
+    /// A trial that runs longer is an error.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    pub trial_timeout: Duration,
+}
+
+pub fn run(a: RunArgs) -> i32 {
+    let scenarios = match load::load_all(!a.no_builtin, &a.scenarios) {
+        Ok(s) => s,
+        Err(e) => return input_errors(&e),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return input_errors(&[format!("cannot start the async runtime: {e}")]),
+    };
+    let targets = match rt.block_on(super::targets::resolve(&a.targets, &a.defects)) {
+        Ok(t) => t,
+        Err(e) => return input_errors(&e),
+    };
+    let filters = Filters {
+        words: a.filters.clone(),
+        exact: a.exact,
+        skip: a.skip.clone(),
+        ignored: a.ignored,
+        include_ignored: a.include_ignored,
+    };
+    let opts = RunOptions {
+        strict: a.strict,
+        max_wait: a.max_wait,
+        clock_skew: a.clock_skew,
+        trial_timeout: a.trial_timeout,
+    };
+    let console = Console {
+        list: a.list,
+        quiet: a.quiet,
+        test_threads: a.test_threads,
+        color: a.color,
+        logfile: None,
+    };
+    let redactor = Arc::new(Redactor::new());
+    let result = match runner::run(
+        &rt,
+        targets,
+        scenarios,
+        &filters,
+        &opts,
+        &console,
+        redactor.clone(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return input_errors(&[e]),
+    };
+    if a.list {
+        return 0;
+    }
+    let mut code = runner::exit_code(&result.records, a.strict);
+    if let Some(path) = &a.junit {
+        if let Err(e) =
+            refresh_conformance::report::write_junit(path, &result.records, a.strict, &redactor)
+        {
+            eprintln!("error: writing JUnit to {}: {e}", path.display());
+            code = code.max(super::EXIT_INPUT);
+        }
+    }
+    rt.shutdown_timeout(Duration::from_millis(200));
+    code
+}

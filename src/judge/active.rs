@@ -1,0 +1,19 @@
+//! `active = true|false`: RFC 7662 introspection.
+
+use super::{Mismatch, Response};
+
+pub fn check(expected: bool, r: &Response) -> Option<Mismatch> {
+    match r.field("active").and_then(|v| v.as_bool()) {
+        Some(a) if a == expected => None,
+        Some(a) => Some(Mismatch::new(
+            "introspection active",
+            expected.to_string(),
+            a.to_string(),
+        )),
+        None => Some(Mismatch::new(
+            "introspection active",
+            expected.to_string(),
+            format!("no boolean `active` (status {}: {})", r.status, r.excerpt()),
+        )),
+    }
+}

@@ -1,0 +1,54 @@
+//! `id_token = { signature = true, claims = {...} }` on the response's id_token.
+
+use super::{matcher, Mismatch, Response, SignatureCheck};
+use crate::scenario::model::IdTokenExpect;
+use crate::scenario::template::Unresolved;
+use base64::Engine;
+
+/// The claims of a JWT, without verifying it.
+pub fn claims(jwt: &str) -> Option<serde_json::Value> {
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+pub fn check(
+    e: &IdTokenExpect,
+    r: &Response,
+    render: &mut dyn FnMut(&str) -> Result<String, Unresolved>,
+    verify: &dyn Fn(&str) -> SignatureCheck,
+) -> Result<Vec<Mismatch>, Unresolved> {
+    let mut out = Vec::new();
+    let Some(jwt) = r.field_str("id_token") else {
+        out.push(Mismatch::new("id_token", "present", "absent"));
+        return Ok(out);
+    };
+    if e.signature == Some(true) {
+        if let SignatureCheck::Invalid(why) = verify(jwt) {
+            out.push(Mismatch::new(
+                "id_token signature",
+                "valid against the JWKS",
+                why,
+            ));
+        }
+    }
+    let Some(c) = claims(jwt) else {
+        out.push(Mismatch::new(
+            "id_token",
+            "a JWT with a JSON payload",
+            "undecodable",
+        ));
+        return Ok(out);
+    };
+    for (name, m) in &e.claims {
+        out.extend(matcher::check(
+            &format!("id_token claim `{name}`"),
+            m,
+            c.get(name),
+            render,
+        )?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,151 @@
+//! The judge: expectations → mismatches. One file per expectation kind; the
+//! executor turns mismatches into findings with level, kind and clauses.
+
+mod active;
+mod content_type;
+mod count;
+mod error;
+mod fields;
+mod headers;
+mod id_token;
+pub use id_token::claims as id_token_claims;
+mod json;
+pub mod matcher;
+mod scope;
+mod status;
+
+use crate::scenario::model::Expect;
+use crate::scenario::template::Unresolved;
+
+/// One HTTP response as the judge sees it (headers with lower-case names).
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The body parsed as JSON, whatever the content type says.
+    pub json: Option<serde_json::Value>,
+    /// The scope this request asked for (effective scope when the response omits `scope`).
+    pub requested_scope: Option<String>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// All values of a header, joined as a list (RFC 9110 §5.3).
+    pub fn header_joined(&self, name: &str) -> Option<String> {
+        let vals: Vec<&str> = self
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!vals.is_empty()).then(|| vals.join(", "))
+    }
+    /// A top-level JSON field, `null` counting as absent.
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.json.as_ref()?.get(name).filter(|v| !v.is_null())
+    }
+    pub fn field_str(&self, name: &str) -> Option<&str> {
+        self.field(name)?.as_str()
+    }
+    /// The granted scope: the response's `scope`, else what was requested.
+    pub fn effective_scope(&self) -> Option<String> {
+        self.field_str("scope")
+            .map(str::to_string)
+            .or_else(|| self.requested_scope.clone())
+    }
+    /// A short excerpt of the body for messages.
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.body, 200)
+    }
+}
+
+pub fn excerpt(s: &str, n: usize) -> String {
+    let t: String = s.chars().take(n).collect();
+    let t = t.replace(['\n', '\r'], " ");
+    if s.chars().count() > n {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+/// Result of checking an id_token signature against the target's JWKS.
+pub enum SignatureCheck {
+    Valid,
+    Invalid(String),
+    /// The target publishes no JWKS: the signature is not judged.
+    NoJwks,
+}
+
+/// What the judge needs besides the expectation.
+pub struct Ctx<'a> {
+    pub response: Option<&'a Response>,
+    /// Responses of a concurrent group (Err: transport trouble).
+    pub group: &'a [Result<Response, String>],
+    pub render: &'a mut dyn FnMut(&str) -> Result<String, Unresolved>,
+    pub verify_id_token: &'a dyn Fn(&str) -> SignatureCheck,
+}
+
+/// A check that did not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub check: String,
+    pub expected: String,
+    pub actual: String,
+}
+
+impl Mismatch {
+    pub fn new(
+        check: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Mismatch {
+        Mismatch {
+            check: check.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+        }
+    }
+}
+
+/// Check every key of one expectation table.
+pub fn judge(e: &Expect, ctx: &mut Ctx) -> Result<Vec<Mismatch>, Unresolved> {
+    let mut out = Vec::new();
+    if !e.count.is_empty() {
+        out.extend(count::check(&e.count, ctx.group));
+    }
+    let Some(r) = ctx.response else {
+        return Ok(out);
+    };
+    if let Some(s) = &e.status {
+        out.extend(status::check(&s.to_vec(), r));
+    }
+    if let Some(codes) = &e.error {
+        out.extend(error::check(&codes.to_vec(), r));
+    }
+    if let Some(true) = e.error_registered {
+        out.extend(error::check_registered(r));
+    }
+    out.extend(fields::check(&e.present, &e.absent, r));
+    if let Some(ct) = &e.content_type {
+        out.extend(content_type::check(ct, r));
+    }
+    out.extend(json::check(&e.json, r, ctx.render)?);
+    out.extend(headers::check(&e.headers, r, ctx.render)?);
+    if let Some(s) = &e.scope {
+        out.extend(scope::check(s, r, ctx.render)?);
+    }
+    if let Some(a) = e.active {
+        out.extend(active::check(a, r));
+    }
+    if let Some(idt) = &e.id_token {
+        out.extend(id_token::check(idt, r, ctx.render, ctx.verify_id_token)?);
+    }
+    Ok(out)
+}

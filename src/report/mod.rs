@@ -1,0 +1,15 @@
+//! Reports: everything here reads [`TrialRecord`](crate::record::TrialRecord)s
+//! only (never HTTP, never target files), and every writer passes its final
+//! text through a [`Redactor`](redact::Redactor) once more.
+
+pub mod atomic;
+pub mod fingerprint;
+pub mod junit;
+pub mod redact;
+pub mod sample;
+pub mod text;
+
+pub use atomic::write_atomic;
+pub use fingerprint::{diff, from_records, render_diff, Fingerprint, FingerprintDiff};
+pub use junit::{junit_xml, write_junit};
+pub use redact::Redactor;

@@ -1,0 +1,133 @@
+//! Text hygiene shared by the writers: ANSI escapes and characters XML 1.0
+//! forbids are removed, long texts are cut (after redaction), and markup is
+//! escaped.
+
+/// Texts longer than this (bytes) are cut in JUnit bodies and HTML cells.
+pub const MAX_TEXT: usize = 256 * 1024;
+/// Attribute values (JUnit `message`) longer than this are cut.
+pub const MAX_ATTR: usize = 1024;
+
+/// Removes ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte
+/// escapes, 8-bit CSI) and every character XML 1.0 does not allow, plus the
+/// C1 controls. Tabs, newlines and carriage returns are kept.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\u{1b}' => match it.next() {
+                // CSI: parameters and intermediates, then one final byte.
+                Some('[') => {
+                    for c in it.by_ref() {
+                        if ('\u{40}'..='\u{7e}').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \).
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    while let Some(c) = it.next() {
+                        if c == '\u{7}' || c == '\u{9c}' {
+                            break;
+                        }
+                        if c == '\u{1b}' && it.peek() == Some(&'\\') {
+                            it.next();
+                            break;
+                        }
+                    }
+                }
+                // Two-byte escapes (ESC c, ESC 7, ESC ( B ...).
+                Some('(' | ')' | '*' | '+') => {
+                    it.next();
+                }
+                Some(_) | None => {}
+            },
+            // 8-bit CSI.
+            '\u{9b}' => {
+                for c in it.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            '\u{7f}'..='\u{9f}' => {}
+            '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary, saying so.
+pub fn cut(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} more bytes cut]", &s[..end], s.len() - end)
+}
+
+/// Escapes text content (XML and HTML). Escaping `>` also neutralises `]]>`.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value (double-quoted); whitespace controls are kept
+/// as character references so that they survive attribute normalisation.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_ansi_and_controls() {
+        let s = "\u{1b}[1;31mred\u{1b}[0m \u{1b}]8;;http://x\u{7}link\u{1b}]8;;\u{1b}\\ nul\0 bell\u{7} c1\u{85} \u{9b}2Jok\u{fffe}\u{fffd}\ttab\r\n";
+        assert_eq!(clean(s), "red link nul bell c1 ok\u{fffd}\ttab\r\n");
+        assert_eq!(clean("\u{1b}"), "");
+        assert_eq!(clean("a\u{1b}(Bb"), "ab");
+    }
+
+    #[test]
+    fn cuts_on_char_boundary() {
+        let s = "ééé";
+        assert_eq!(cut(s, 3), "é… [4 more bytes cut]");
+        assert_eq!(cut(s, 6), "ééé");
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_text("a]]>b<&"), "a]]&gt;b&lt;&amp;");
+        assert_eq!(escape_attr("\"'\n"), "&quot;&#39;&#10;");
+    }
+}

@@ -1,0 +1,92 @@
+//! What every trial against one target shares: the target, its HTTP client,
+//! the run's redactor, the permit pool and the run options.
+
+use super::http::Http;
+use crate::report::redact::Redactor;
+use crate::target::Target;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{OnceCell, Semaphore};
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Warnings count as failures.
+    pub strict: bool,
+    /// Live waits longer than this are skipped.
+    pub max_wait: Duration,
+    /// Added to expiry waits marked `skew = true`.
+    pub clock_skew: Duration,
+    /// A trial that takes longer is an error.
+    pub trial_timeout: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            strict: false,
+            max_wait: Duration::from_secs(300),
+            clock_skew: Duration::from_secs(5),
+            trial_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+pub struct RunEnv {
+    pub target: Arc<Target>,
+    pub http: Arc<Http>,
+    pub redactor: Arc<Redactor>,
+    /// Bounds trials that are in the middle of HTTP; a waiting trial holds none.
+    pub permits: Arc<Semaphore>,
+    pub opts: RunOptions,
+    /// The target's JWKS, fetched once when an id_token signature is checked.
+    pub jwks: OnceCell<Result<jsonwebtoken::jwk::JwkSet, String>>,
+    /// refresh_token_env sources: variable → current token.
+    pub seeds: parking_lot::Mutex<std::collections::HashMap<String, String>>,
+}
+
+impl RunEnv {
+    pub fn new(
+        target: Target,
+        redactor: Arc<Redactor>,
+        permits: Arc<Semaphore>,
+        opts: RunOptions,
+    ) -> Result<RunEnv, String> {
+        for (value, label) in &target.secrets {
+            redactor.add_secret(value, label);
+        }
+        for c in target.clients.values() {
+            if let Some(s) = &c.secret {
+                redactor.add_basic(&c.id, s, &format!("‹basic:{}›", c.role));
+            }
+        }
+        let http = Http::for_target(&target)?;
+        Ok(RunEnv {
+            target: Arc::new(target),
+            http: Arc::new(http),
+            redactor,
+            permits,
+            opts,
+            jwks: OnceCell::new(),
+            seeds: Default::default(),
+        })
+    }
+}
+
+impl RunEnv {
+    /// The current seed refresh token of a `refresh_token_env` source: rotation
+    /// replaces it, so later trials present the newest token.
+    pub fn seed_token(&self, var: &str, initial: &str) -> String {
+        self.seeds
+            .lock()
+            .entry(var.to_string())
+            .or_insert_with(|| initial.to_string())
+            .clone()
+    }
+    pub fn update_seed(&self, old: &str, new: &str) {
+        for v in self.seeds.lock().values_mut() {
+            if v == old {
+                *v = new.to_string();
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Running trials: plan (target × scenario), execute steps over HTTP, judge,
+//! and hand TrialRecords to the reports.
+
+pub mod auth;
+pub mod env;
+pub mod grant;
+pub mod http;
+pub mod observe;
+pub mod outcome;
+pub mod plan;
+pub mod retry;
+pub mod runner;
+pub mod steps;
+pub mod trial;
+
+use crate::record::TrialRecord;
+use crate::scenario::Scenario;
+use env::RunEnv;
+use std::time::Instant;
+use trial::{Stop, Trial};
+
+/// Run one scenario against one target; never panics on IdP input.
+pub async fn execute(
+    env: &RunEnv,
+    scenario: &Scenario,
+    name: String,
+    plan_skip: Option<String>,
+) -> TrialRecord {
+    let start = Instant::now();
+    let mut trial = Trial::new(env, scenario);
+    let stop = match plan_skip {
+        Some(reason) => Some(Stop::Skip(reason)),
+        None => match tokio::time::timeout(env.opts.trial_timeout, trial.run_steps()).await {
+            Ok(Ok(())) => None,
+            Ok(Err(stop)) => Some(stop),
+            Err(_) => Some(Stop::Error(format!(
+                "the trial took longer than its {} timeout",
+                humantime::format_duration(env.opts.trial_timeout)
+            ))),
+        },
+    };
+    let (outcome, message) = outcome::decide(stop.as_ref(), &trial.findings, env.opts.strict);
+    let (outcome, message, baseline) =
+        outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
+    TrialRecord {
+        name,
+        target: env.target.name.clone(),
+        scenario: scenario.id().to_string(),
+        title: scenario.file.title.clone(),
+        level: scenario.file.level,
+        refs: scenario.file.refs.clone(),
+        outcome,
+        message: env.redactor.redact(&message),
+        findings: trial.findings,
+        transcript: trial.transcript,
+        observations: trial.observations,
+        duration: start.elapsed(),
+        baseline,
+    }
+}

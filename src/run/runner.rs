@@ -1,0 +1,144 @@
+//! The runner: every planned trial is spawned as a tokio task up front; the
+//! libtest-mimic closures only wait for their own trial's record. A semaphore
+//! bounds trials mid-HTTP, so waiting trials hold nothing and waits overlap.
+
+use super::env::{RunEnv, RunOptions};
+use super::plan::{plan, Filters, Planned};
+use crate::record::{Outcome, TrialRecord};
+use crate::report::redact::Redactor;
+use crate::scenario::Scenario;
+use crate::target::Target;
+use libtest_mimic::{Arguments, Completion, Trial};
+use std::sync::Arc;
+
+/// How libtest-mimic prints.
+#[derive(Debug, Clone, Default)]
+pub struct Console {
+    pub list: bool,
+    pub quiet: bool,
+    pub test_threads: Option<usize>,
+    pub color: Option<libtest_mimic::ColorSetting>,
+    /// Write libtest output here instead of stdout (tests).
+    pub logfile: Option<String>,
+}
+
+pub struct RunResult {
+    /// Records of trials that ran, in plan order.
+    pub records: Vec<TrialRecord>,
+    pub planned: Vec<Planned>,
+}
+
+/// Plan, execute and print. Records come back for the reports.
+pub fn run(
+    rt: &tokio::runtime::Runtime,
+    targets: Vec<Target>,
+    scenarios: Vec<Scenario>,
+    filters: &Filters,
+    opts: &RunOptions,
+    console: &Console,
+    redactor: Arc<Redactor>,
+) -> Result<RunResult, String> {
+    let planned = plan(&targets, &scenarios, filters);
+    let threads = console
+        .test_threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
+    let permits = Arc::new(tokio::sync::Semaphore::new(threads));
+    let scenarios = Arc::new(scenarios);
+    let mut envs = Vec::new();
+    for t in targets {
+        envs.push(Arc::new(RunEnv::new(
+            t,
+            redactor.clone(),
+            permits.clone(),
+            opts.clone(),
+        )?));
+    }
+
+    let mut trials = Vec::new();
+    let mut handles = Vec::new();
+    for p in &planned {
+        if !p.runs || console.list {
+            trials.push(Trial::test(p.name.clone(), || Ok(())).with_ignored_flag(p.ignored));
+            handles.push(None);
+            continue;
+        }
+        let env = envs[p.target].clone();
+        let scenarios = scenarios.clone();
+        let (si, name, skip) = (p.scenario, p.name.clone(), p.skip.clone());
+        let handle =
+            rt.spawn(async move { super::execute(&env, &scenarios[si], name, skip).await });
+        let (tx, rx) = std::sync::mpsc::channel::<TrialRecord>();
+        handles.push(Some(rx));
+        let rt_handle = rt.handle().clone();
+        let trial = Trial::ignorable_test(p.name.clone(), move || {
+            let record = rt_handle
+                .block_on(handle)
+                .map_err(|e| format!("trial task failed: {e}"))?;
+            let result = completion(&record);
+            let _ = tx.send(record);
+            result
+        })
+        .with_ignored_flag(p.ignored);
+        trials.push(trial);
+    }
+
+    let args = Arguments {
+        list: console.list,
+        quiet: console.quiet,
+        test_threads: Some(threads),
+        color: console.color,
+        logfile: console.logfile.clone(),
+        // Filtering and ignoring were decided by the plan.
+        include_ignored: true,
+        ..Arguments::default()
+    };
+    let _conclusion = libtest_mimic::run(&args, trials);
+
+    let records = handles
+        .into_iter()
+        .flatten()
+        .filter_map(|rx| rx.try_recv().ok())
+        .collect();
+    Ok(RunResult { records, planned })
+}
+
+fn completion(r: &TrialRecord) -> Result<Completion, libtest_mimic::Failed> {
+    match &r.outcome {
+        Outcome::Pass => Ok(Completion::Completed),
+        Outcome::Warn => {
+            eprintln!("warning: {}: {}", r.name, r.message);
+            Ok(Completion::Completed)
+        }
+        Outcome::Skip { reason } => Ok(Completion::ignored_with(reason)),
+        Outcome::Fail { .. } | Outcome::Error { .. } => {
+            let label = if matches!(r.outcome, Outcome::Error { .. }) {
+                "ERROR (the harness could not judge)"
+            } else {
+                "FAIL"
+            };
+            Err(format!("{label}\n{}", r.details()).into())
+        }
+    }
+}
+
+/// Exit codes (DESIGN.md contract): 0 clean, 1 failures, 3 errors only.
+pub fn exit_code(records: &[TrialRecord], strict: bool) -> i32 {
+    let fail = records.iter().any(|r| {
+        matches!(r.outcome, Outcome::Fail { .. }) || (strict && r.outcome == Outcome::Warn)
+    });
+    let error = records
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Error { .. }));
+    if fail {
+        1
+    } else if error {
+        3
+    } else {
+        0
+    }
+}

@@ -1,0 +1,223 @@
+//! Targets: the IdP a trial talks to, resolved from a target file or from
+//! `emulated:<profile>`. Executors read only these resolved types.
+
+pub mod assertion;
+pub mod baseline;
+pub mod command;
+pub mod discovery;
+mod doc;
+pub mod emulated;
+pub mod http;
+pub mod init;
+pub mod load;
+pub mod model;
+
+use crate::behaviour::{BehaviourSet, Profile};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Scopes the catalog uses (`{{scopes.granted}}`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scopes {
+    /// What `grant` asks for by default; must include `offline_access` where required.
+    #[serde(default)]
+    pub granted: Option<String>,
+    /// A strict subset of `granted` that still yields a refresh token.
+    #[serde(default)]
+    pub narrower: Option<String>,
+    /// A scope this client CAN obtain, left out of `granted`.
+    #[serde(default)]
+    pub extra: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Endpoints {
+    pub issuer: Option<String>,
+    pub token: String,
+    pub revocation: Option<String>,
+    pub introspection: Option<String>,
+    pub authorization: Option<String>,
+    pub jwks: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    PrivateKeyJwt,
+    None,
+}
+
+impl AuthMethod {
+    pub fn parse(s: &str) -> Option<AuthMethod> {
+        Some(match s {
+            "client_secret_basic" => AuthMethod::ClientSecretBasic,
+            "client_secret_post" => AuthMethod::ClientSecretPost,
+            "private_key_jwt" => AuthMethod::PrivateKeyJwt,
+            "none" => AuthMethod::None,
+            _ => return None,
+        })
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            AuthMethod::None => "none",
+        }
+    }
+}
+
+/// A private key for client assertions.
+#[derive(Clone)]
+pub struct AssertionKey {
+    pub pem: String,
+    pub alg: String,
+    pub kid: Option<String>,
+    pub audience: Option<String>,
+}
+
+impl std::fmt::Debug for AssertionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "AssertionKey {{ alg: {}, kid: {:?} }}",
+            self.alg, self.kid
+        )
+    }
+}
+
+/// How a client obtains fresh grants with a refresh token.
+#[derive(Debug, Clone)]
+pub enum GrantSource {
+    Password {
+        username: String,
+        password: String,
+        params: BTreeMap<String, String>,
+    },
+    /// An external program printing the token response JSON on stdout.
+    Command {
+        argv: Vec<String>,
+        scope_selectable: bool,
+        repeatable: bool,
+    },
+    /// A seed refresh token from the environment: neither repeatable nor scope-selectable.
+    RefreshTokenEnv { var: String, token: String },
+    /// The emulator's non-interactive authorize step + code exchange with PKCE.
+    AuthorizationCode {
+        username: String,
+        password: String,
+        redirect_uri: String,
+    },
+}
+
+impl GrantSource {
+    pub fn scope_selectable(&self) -> bool {
+        match self {
+            GrantSource::Command {
+                scope_selectable, ..
+            } => *scope_selectable,
+            GrantSource::RefreshTokenEnv { .. } => false,
+            _ => true,
+        }
+    }
+    pub fn repeatable(&self) -> bool {
+        match self {
+            GrantSource::Command { repeatable, .. } => *repeatable,
+            GrantSource::RefreshTokenEnv { .. } => false,
+            _ => true,
+        }
+    }
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GrantSource::Password { .. } => "password",
+            GrantSource::Command { .. } => "command",
+            GrantSource::RefreshTokenEnv { .. } => "refresh_token_env",
+            GrantSource::AuthorizationCode { .. } => "authorization_code",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub role: String,
+    pub id: String,
+    pub auth: AuthMethod,
+    pub secret: Option<String>,
+    pub key: Option<AssertionKey>,
+    pub refresh_params: BTreeMap<String, String>,
+    pub grant: Option<GrantSource>,
+    pub behaviour: BehaviourSet,
+}
+
+impl Client {
+    pub fn is_public(&self) -> bool {
+        self.auth == AuthMethod::None
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub timeout: Duration,
+    pub ca_bundle: Option<std::path::PathBuf>,
+    pub rate: Option<f64>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            timeout: Duration::from_secs(10),
+            ca_bundle: None,
+            rate: None,
+            headers: vec![],
+        }
+    }
+}
+
+/// How waits are carried out.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    /// Real sleeping.
+    Real,
+    /// The emulator's control endpoint advances the trial's token families.
+    Virtual { control_url: String },
+}
+
+/// A resolved target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub profile: Profile,
+    /// This target's `[behaviour]` over the profile.
+    pub behaviour: BehaviourSet,
+    pub endpoints: Endpoints,
+    pub clients: BTreeMap<String, Client>,
+    pub scopes: Scopes,
+    pub http: HttpSettings,
+    pub clock: Clock,
+    /// `emulated:` targets use unverified profile values as written.
+    pub live: bool,
+    /// Known deviations: scenario id → (outcome, reason).
+    pub baseline: BTreeMap<String, (String, String)>,
+    /// Every secret of the target with its redaction label, for the redactor.
+    pub secrets: Vec<(String, String)>,
+}
+
+impl Target {
+    /// The layered behaviour for a trial whose primary client is `role`.
+    pub fn behaviour_view(&self, role: &str) -> crate::behaviour::BehaviourView {
+        let profile_client = self.profile.for_client(role);
+        let empty = BehaviourSet::default();
+        let client = self.clients.get(role);
+        let client_set = client.map(|c| &c.behaviour).unwrap_or(&empty);
+        crate::behaviour::BehaviourView::new(
+            &[&profile_client, &self.behaviour, client_set],
+            self.live,
+            client.is_some_and(|c| c.is_public()),
+        )
+    }
+}

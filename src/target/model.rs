@@ -1,0 +1,116 @@
+//! The target file format (DESIGN.md contract), as serde types.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A user's `target.toml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    pub name: String,
+    pub profile: String,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub token_endpoint: Option<String>,
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    #[serde(default)]
+    pub introspection_endpoint: Option<String>,
+    #[serde(default)]
+    pub authorization_endpoint: Option<String>,
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    /// Per-request timeout (humantime).
+    #[serde(default)]
+    pub timeout: Option<String>,
+    /// PEM file of extra trust roots for a private CA.
+    #[serde(default)]
+    pub ca_bundle: Option<String>,
+    /// Requests per second cap.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    /// Extra headers on every request.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Known deviations file (baseline format).
+    #[serde(default)]
+    pub baseline: Option<String>,
+    /// The target is a `refresh-conformance emulate` server: waits advance its
+    /// virtual clocks through its control endpoint instead of sleeping.
+    #[serde(default)]
+    pub emulator_control: Option<bool>,
+    #[serde(default)]
+    pub clients: BTreeMap<String, ClientFile>,
+    #[serde(default)]
+    pub scopes: Option<crate::target::Scopes>,
+    /// Target-wide grant source for clients without their own.
+    #[serde(default)]
+    pub grant: Option<GrantFile>,
+    /// Behaviour values over the profile's (vocabulary keys and `x_*`).
+    #[serde(default)]
+    pub behaviour: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFile {
+    pub id: String,
+    pub auth: String,
+    #[serde(default)]
+    pub secret: Option<SecretRef>,
+    /// PEM private key for private_key_jwt.
+    #[serde(default)]
+    pub key: Option<SecretRef>,
+    #[serde(default)]
+    pub alg: Option<String>,
+    #[serde(default)]
+    pub kid: Option<String>,
+    /// Client assertion `aud` (default: the token endpoint URL).
+    #[serde(default)]
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub refresh_params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub grant: Option<GrantFile>,
+    #[serde(default)]
+    pub behaviour: toml::Table,
+}
+
+/// A secret is never written in a file: it comes from the environment or a file.
+/// (Literal strings are refused with a message saying how to fix it.)
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum SecretRef {
+    Env {
+        env: String,
+    },
+    File {
+        file: String,
+    },
+    /// Only to refuse it with a helpful message.
+    Literal(String),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantFile {
+    /// password | command | refresh_token_env | authorization_code
+    pub kind: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<SecretRef>,
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// For refresh_token_env: the variable holding a seed refresh token.
+    #[serde(default)]
+    pub env: Option<String>,
+    #[serde(default)]
+    pub scope_selectable: Option<bool>,
+    #[serde(default)]
+    pub repeatable: Option<bool>,
+    /// Extra parameters for the grant request.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}

@@ -1,0 +1,131 @@
+//! A scriptable IdP on 127.0.0.1 for the engine's own tests: each test says
+//! what the token, revocation and introspection endpoints answer. It logs the
+//! order requests arrive in.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
+use refresh_conformance::behaviour::Profile;
+use refresh_conformance::emulator::EmulatedClient;
+use refresh_conformance::target::{emulated, AuthMethod, Target};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// What a request looked like.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub form: HashMap<String, String>,
+    pub headers: HeaderMap,
+}
+
+pub type Script = Arc<dyn Fn(&Seen) -> Response<Body> + Send + Sync>;
+
+pub struct TestIdp {
+    pub base_url: String,
+    pub log: Arc<Mutex<Vec<Seen>>>,
+}
+
+pub fn json(status: u16, v: serde_json::Value) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .header("pragma", "no-cache")
+        .body(Body::from(v.to_string()))
+        .unwrap()
+}
+
+pub fn raw(status: u16, content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap()
+}
+
+/// A well-behaved token response for grants.
+pub fn token_response(rt: &str) -> Response<Body> {
+    json(
+        200,
+        serde_json::json!({"access_token": format!("at-{rt}-{}", rand::random::<u64>()), "token_type": "Bearer",
+            "expires_in": 3600, "refresh_token": rt, "scope": "openid offline_access read"}),
+    )
+}
+
+pub async fn start(script: Script) -> TestIdp {
+    let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let l2 = log.clone();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: String| {
+            let script = script.clone();
+            let log = l2.clone();
+            async move {
+                let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+                    .chain(url::form_urlencoded::parse(
+                        uri.query().unwrap_or("").as_bytes(),
+                    ))
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                let seen = Seen {
+                    method: method.to_string(),
+                    path: uri.path().to_string(),
+                    form,
+                    headers,
+                };
+                log.lock().unwrap().push(seen.clone());
+                script(&seen)
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    TestIdp { base_url, log }
+}
+
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap()
+}
+
+/// A live-style target (real clock) for a test IdP with one basic client `main`
+/// and a second `other`, using the password grant.
+pub fn target_for(base_url: &str, profile_toml: &str) -> Target {
+    let profile = Profile::parse("test-profile", profile_toml).expect("test profile");
+    let clients = vec![
+        EmulatedClient {
+            role: "main".into(),
+            id: "main".into(),
+            auth: AuthMethod::ClientSecretBasic,
+            secret: Some("main-secret-canary".into()),
+            public_key_pem: None,
+            redirect_uris: vec![],
+        },
+        EmulatedClient {
+            role: "other".into(),
+            id: "other".into(),
+            auth: AuthMethod::ClientSecretBasic,
+            secret: Some("other-secret-canary".into()),
+            public_key_pem: None,
+            redirect_uris: vec![],
+        },
+    ];
+    let mut t = emulated::describe(base_url, profile, &clients, Some("test-idp".into()), false);
+    t.http.timeout = std::time::Duration::from_secs(2);
+    t
+}
+
+pub const PROFILE: &str = r#"
+name = "test"
+[behaviour]
+new_refresh_token = "always"
+previous_refresh_token = "invalidated"
+grace_period = "1s"
+[scopes]
+granted = "openid offline_access read"
+narrower = "openid offline_access"
+extra = "write"
+"#;
