@@ -127,7 +127,14 @@ fn check_secret(
     let client = app
         .client(id)
         .ok_or_else(|| OAuthError::invalid_client(basic, "unknown client"))?;
-    if client.info.auth != method {
+    // An IdP that takes credentials from the query string takes them as the
+    // client's own, whatever method it registered (defect query-credentials-accepted).
+    let lenient = app
+        .defects
+        .quirk(super::defects::Quirk::AcceptQueryCredentials)
+        && client.info.secret.is_some()
+        && method == crate::target::AuthMethod::ClientSecretPost;
+    if client.info.auth != method && !lenient {
         return Err(OAuthError::invalid_client(
             basic,
             format!(

@@ -28,8 +28,10 @@ const RACE_OVERLAP_YIELDS: usize = 64;
 
 /// Why a presented refresh token cannot be used.
 enum Dead {
-    /// Expired, revoked, idle too long.
+    /// Revoked.
     Plain(&'static str),
+    /// Past its absolute or idle lifetime.
+    Expired(&'static str),
     /// Invalidated by rotation: reuse detection may revoke the family.
     Reused,
 }
@@ -130,6 +132,9 @@ pub async fn refresh(
         Err(Dead::Plain(why)) => {
             return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why))
         }
+        Err(Dead::Expired(why)) => {
+            return Err(OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why))
+        }
     }
 
     let effective: Scope = effective.into();
@@ -229,13 +234,13 @@ fn check(
     }
     if token.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry)
     {
-        return Err(Dead::Plain("the refresh token expired"));
+        return Err(Dead::Expired("the refresh token expired"));
     }
     if b.idle_ttl_ms
         .is_some_and(|idle| now - state.last_used >= idle)
         && !app.defects.quirk(Quirk::IgnoreIdleExpiry)
     {
-        return Err(Dead::Plain(
+        return Err(Dead::Expired(
             "the refresh token expired after being unused too long",
         ));
     }
