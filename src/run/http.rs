@@ -192,40 +192,47 @@ impl Http {
         })
     }
 
-    /// Send, retrying only after 429/503 (honouring Retry-After), within bounds.
-    /// Never retries after a timeout or a reset: a replayed refresh token would trip reuse detection.
+    /// Send, retrying only after 429/503 (honouring Retry-After and the Okta /
+    /// Auth0 reset headers), within bounds. A consuming request (a refresh) is
+    /// retried only after 429, and never after a timeout or reset: a replayed
+    /// refresh token would trip reuse detection.
     pub async fn send(&self, req: &Request) -> Result<Reply, TransportError> {
         let mut attempt = 1;
         let mut waited = Duration::ZERO;
         loop {
             let reply = self.send_once(req).await?;
-            if !matches!(reply.status, 429 | 503) {
+            if !super::retry::is_retryable_status(reply.status) {
                 return Ok(reply);
             }
-            let delay = retry_after(&reply.headers).unwrap_or(Duration::from_secs(1));
-            if attempt >= self.max_attempts || waited + delay > self.max_retry_wait {
+            let delay = super::retry::plan_retry(
+                Some(reply.status),
+                &reply.headers,
+                attempt,
+                self.max_attempts,
+                waited,
+                self.max_retry_wait,
+                req.consuming,
+                Duration::from_millis(500),
+                std::time::SystemTime::now(),
+            );
+            let Some(delay) = delay else {
+                if attempt == 1 && req.consuming && reply.status == 503 {
+                    // Not retried: a proxy may have answered after the IdP rotated the token.
+                    return Ok(reply);
+                }
                 return Err(TransportError(format!(
-                    "status {} after {attempt} attempt(s) ({}s waited; retry bound {} attempts / {}s)",
+                    "status {} after {attempt} attempt(s), {}s waited (retry bound: {} attempts, {}s)",
                     reply.status,
                     waited.as_secs(),
                     self.max_attempts,
                     self.max_retry_wait.as_secs()
                 )));
-            }
+            };
             tokio::time::sleep(delay).await;
             waited += delay;
             attempt += 1;
         }
     }
-}
-
-/// `Retry-After` in seconds (the HTTP-date form and vendor headers are handled by `retry`).
-fn retry_after(headers: &[(String, String)]) -> Option<Duration> {
-    headers
-        .iter()
-        .find(|(k, _)| k == "retry-after")
-        .and_then(|(_, v)| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
 }
 
 fn describe(e: &reqwest::Error) -> String {
