@@ -3,7 +3,7 @@
 #
 #   bench/emulator-load.sh [seconds] [connections] [wrk threads]
 #
-# Builds the `emulate` example in release mode, starts it on 127.0.0.1 with
+# Builds the release binary, starts `refresh-conformance emulate` on 127.0.0.1 with
 # bench/emulator-load.profile.toml (refreshing one token repeatedly is legal,
 # yet each refresh issues a new refresh token, access token and ES256
 # id_token), gets one refresh token through the password grant, and drives
@@ -16,9 +16,9 @@ conns=${2:-16}
 threads=${3:-2}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 2; }
 
-cargo build --release --quiet --example emulate
+cargo build --release --quiet --bin refresh-conformance
 log=$(mktemp)
-./target/release/examples/emulate --profile bench/emulator-load.profile.toml --port 0 >"$log" 2>&1 &
+./target/release/refresh-conformance emulate --profile bench/emulator-load.profile.toml --port 0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 100); do
