@@ -417,22 +417,25 @@ defect_test!(
     "query-credentials-accepted",
     |d| {
         let e = with("okta", d).await;
-        let g = e.grant("post", GRANTED).await.ok();
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("grant_type", "refresh_token"),
-                ("refresh_token", g.str("refresh_token")),
-            ])
-            .finish();
-        let r = e
-            .send(
-                e.http
-                    .post(e.url("/oauth2/token?client_id=post&client_secret=post-secret"))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body),
-            )
-            .await;
-        r.ok();
+        // Whatever method the client is registered for (post, basic).
+        for (client, secret) in [("post", "post-secret"), ("main", "main-secret")] {
+            let g = e.grant(client, GRANTED).await.ok();
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", g.str("refresh_token")),
+                ])
+                .finish();
+            let url = e.url(&format!(
+                "/oauth2/token?client_id={client}&client_secret={secret}"
+            ));
+            let req = e
+                .http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body);
+            e.send(req).await.ok();
+        }
     }
 );
 defect_test!(
