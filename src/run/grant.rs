@@ -33,6 +33,25 @@ impl Trial<'_> {
                 source.kind()
             )));
         }
+        if !source.repeatable() {
+            // One seed serves one token family: one grant per run.
+            if let Err(holder) = self.env.claim_grant(&client.role, self.scenario.id()) {
+                let what = match source {
+                    GrantSource::RefreshTokenEnv { .. } => "the seed token",
+                    _ => "its single grant",
+                };
+                let by = if holder == self.scenario.id() {
+                    "an earlier step of this trial".to_string()
+                } else {
+                    format!("`{holder}`")
+                };
+                return Err(Stop::Skip(format!(
+                    "client `{}`'s grant source ({}) is not repeatable: only one trial can use {what} ({by} has it)",
+                    client.role,
+                    source.kind()
+                )));
+            }
+        }
         let token_url = self.env.target.endpoints.token.clone();
         match source {
             GrantSource::Password {

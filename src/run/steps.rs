@@ -21,6 +21,7 @@ struct Produced {
 impl Trial<'_> {
     /// Run every step; Err(Stop) ends the trial as skip or error.
     pub async fn run_steps(&mut self) -> Result<(), Stop> {
+        self.preflight_clients().await?;
         for step in &self.scenario.file.steps {
             let name = step_name(step).unwrap_or_default();
             let produced = if let Some(w) = &step.wait {
