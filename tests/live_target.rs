@@ -221,6 +221,8 @@ command = ["./login.sh", "{{client.id}}", "{{scope}}"]
             "--list",
             "--target",
             &target,
+            "rotation/new-refresh-token-issued",
+            // A seed cannot serve a grant step expecting an access token.
             "refresh/new-access-token",
         ],
         &env,

@@ -44,6 +44,16 @@ pub fn count(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> V
             if g.scope.is_some() && !source.scope_selectable() {
                 break;
             }
+            if matches!(source, crate::target::GrantSource::RefreshTokenEnv { .. })
+                && step
+                    .expect
+                    .iter()
+                    .flat_map(|e| e.all())
+                    .any(|x| x.present.iter().any(|f| f != "refresh_token"))
+            {
+                // A seed supplies only a refresh token: the trial is skipped.
+                break;
+            }
             *needs.grants.entry(role.clone()).or_default() += 1;
             if used.insert(role.clone()) {
                 *needs.trials.entry(role).or_default() += 1;
