@@ -8,6 +8,7 @@ pub mod html;
 pub mod junit;
 pub mod redact;
 pub mod sample;
+pub mod summary;
 pub mod text;
 
 pub use atomic::write_atomic;
@@ -15,3 +16,4 @@ pub use fingerprint::{diff, from_records, render_diff, Fingerprint, FingerprintD
 pub use html::{html_report, index_json, ReportMeta};
 pub use junit::{junit_xml, write_junit};
 pub use redact::Redactor;
+pub use summary::summary_markdown;
