@@ -3,6 +3,7 @@
 
 mod list;
 mod profiles;
+mod reports;
 mod run;
 mod targets;
 mod validate;
