@@ -35,9 +35,11 @@ impl Trial<'_> {
             } else {
                 Duration::ZERO
             };
+            let mut probes = 0;
             loop {
                 let findings_before = self.findings.len();
                 let halt = self.run_step(&name, step).await?;
+                probes += 1;
                 if self.findings.len() > findings_before && !allowance.is_zero() {
                     // Not yet: forget this probe's verdict, pause, probe again.
                     self.findings.truncate(findings_before);
@@ -45,6 +47,15 @@ impl Trial<'_> {
                     allowance -= pause;
                     self.pause(pause).await?;
                     continue;
+                }
+                if probes > 1 {
+                    let note = format!(
+                        " (still, after {probes} probes over the {} clock skew allowance)",
+                        humantime::format_duration(self.env.opts.clock_skew)
+                    );
+                    for f in &mut self.findings[findings_before..] {
+                        f.actual.push_str(&note);
+                    }
                 }
                 if halt {
                     return Ok(());
