@@ -14,6 +14,7 @@ pub mod retry;
 pub mod runner;
 pub mod steps;
 pub mod trial;
+pub mod waits;
 
 use crate::record::TrialRecord;
 use crate::scenario::Scenario;
