@@ -10,6 +10,7 @@ pub mod outcome;
 pub mod plan;
 pub mod runner;
 pub mod steps;
+pub mod token_scan;
 pub mod trial;
 
 use crate::record::TrialRecord;

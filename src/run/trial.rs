@@ -175,7 +175,8 @@ impl<'a> Trial<'a> {
                 (Err(e.0), ex)
             }
             Ok(reply) => {
-                let json: Option<serde_json::Value> = serde_json::from_slice(&reply.body).ok();
+                // Strict: duplicate member names make the body ambiguous, so it is not judged as JSON.
+                let json: Option<serde_json::Value> = crate::judge::strict_json::parse(&reply.body).ok();
                 if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
                     for (field, kind) in TOKEN_FIELDS {
                         if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
@@ -187,6 +188,10 @@ impl<'a> Trial<'a> {
                     }
                 }
                 let body = String::from_utf8_lossy(&reply.body).into_owned();
+                // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
+                for (kind, value) in super::token_scan::scan(&body) {
+                    red.add_token(&value, kind, step);
+                }
                 ex.status = Some(reply.status);
                 ex.elapsed_ms = reply.elapsed.as_millis() as u64;
                 ex.response_headers = reply.headers.iter().map(|(k, v)| (k.clone(), red.redact(v))).collect();

@@ -38,7 +38,11 @@ pub fn json(status: u16, v: serde_json::Value) -> Response<Body> {
 }
 
 pub fn raw(status: u16, content_type: &str, body: impl Into<Body>) -> Response<Body> {
-    Response::builder().status(status).header("content-type", content_type).body(body.into()).unwrap()
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap()
 }
 
 /// A well-behaved token response for grants.
@@ -53,19 +57,28 @@ pub fn token_response(rt: &str) -> Response<Body> {
 pub async fn start(script: Script) -> TestIdp {
     let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let l2 = log.clone();
-    let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: String| {
-        let script = script.clone();
-        let log = l2.clone();
-        async move {
-            let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
-                .chain(url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()))
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            let seen = Seen { method: method.to_string(), path: uri.path().to_string(), form, headers };
-            log.lock().unwrap().push(seen.clone());
-            script(&seen)
-        }
-    });
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: String| {
+            let script = script.clone();
+            let log = l2.clone();
+            async move {
+                let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+                    .chain(url::form_urlencoded::parse(
+                        uri.query().unwrap_or("").as_bytes(),
+                    ))
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                let seen = Seen {
+                    method: method.to_string(),
+                    path: uri.path().to_string(),
+                    form,
+                    headers,
+                };
+                log.lock().unwrap().push(seen.clone());
+                script(&seen)
+            }
+        },
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -83,8 +96,22 @@ pub fn status(code: u16) -> StatusCode {
 pub fn target_for(base_url: &str, profile_toml: &str) -> Target {
     let profile = Profile::parse("test-profile", profile_toml).expect("test profile");
     let clients = vec![
-        EmulatedClient { role: "main".into(), id: "main".into(), auth: AuthMethod::ClientSecretBasic, secret: Some("main-secret-canary".into()), public_key_pem: None, redirect_uris: vec![] },
-        EmulatedClient { role: "other".into(), id: "other".into(), auth: AuthMethod::ClientSecretBasic, secret: Some("other-secret-canary".into()), public_key_pem: None, redirect_uris: vec![] },
+        EmulatedClient {
+            role: "main".into(),
+            id: "main".into(),
+            auth: AuthMethod::ClientSecretBasic,
+            secret: Some("main-secret-canary".into()),
+            public_key_pem: None,
+            redirect_uris: vec![],
+        },
+        EmulatedClient {
+            role: "other".into(),
+            id: "other".into(),
+            auth: AuthMethod::ClientSecretBasic,
+            secret: Some("other-secret-canary".into()),
+            public_key_pem: None,
+            redirect_uris: vec![],
+        },
     ];
     let mut t = emulated::describe(base_url, profile, &clients, Some("test-idp".into()), false);
     t.http.timeout = std::time::Duration::from_secs(2);
