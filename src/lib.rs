@@ -4,10 +4,10 @@
 
 pub mod behaviour;
 pub mod emulator;
+pub mod judge;
 pub mod locate;
 pub mod record;
 pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod target;
-pub mod judge;
-pub mod run;

@@ -5,7 +5,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -44,7 +49,11 @@ pub fn json_error(path: &str, e: &serde_json::Error) -> String {
 pub fn at_text(path: &str, text: &str, needle: &str, message: &str) -> String {
     // A value is usually quoted: prefer that, so `rotation` does not match inside `user/rotation-check`.
     let quoted = format!("\"{needle}\"");
-    match text.find(&quoted).map(|i| i + 1).or_else(|| text.find(needle)) {
+    match text
+        .find(&quoted)
+        .map(|i| i + 1)
+        .or_else(|| text.find(needle))
+    {
         Some(off) => at_offset(path, text, off, message),
         None => format!("{path}:1:1: {message}"),
     }
@@ -52,7 +61,12 @@ pub fn at_text(path: &str, text: &str, needle: &str, message: &str) -> String {
 
 /// Locate a key's definition (`key =` or `"key":`).
 pub fn at_key(path: &str, text: &str, key: &str, message: &str) -> String {
-    for pat in [format!("{key} ="), format!("{key}="), format!("\"{key}\""), key.to_string()] {
+    for pat in [
+        format!("{key} ="),
+        format!("{key}="),
+        format!("\"{key}\""),
+        key.to_string(),
+    ] {
         if let Some(off) = find_key(text, &pat) {
             return at_offset(path, text, off, message);
         }

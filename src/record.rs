@@ -167,7 +167,12 @@ impl TrialRecord {
         }
         for i in shown {
             if let Some(x) = self.transcript.get(i) {
-                s.push_str(&format!("\nexchange #{} (step `{}`):\n{}", i + 1, x.step, x.render()));
+                s.push_str(&format!(
+                    "\nexchange #{} (step `{}`):\n{}",
+                    i + 1,
+                    x.step,
+                    x.render()
+                ));
             }
         }
         s

@@ -24,31 +24,60 @@ refresh = { token = "{{grant.refresh_token}}" }
 expect = { status = 200, content_type = "application/json", present = ["access_token"] }
 "#;
 
-async fn run_one(script: Script, scenario: &str, opts: RunOptions) -> refresh_conformance::record::TrialRecord {
+async fn run_one(
+    script: Script,
+    scenario: &str,
+    opts: RunOptions,
+) -> refresh_conformance::record::TrialRecord {
     let idp = start(script).await;
     let target = target_for(&idp.base_url, PROFILE);
-    let env = RunEnv::new(target, Arc::new(Redactor::new()), Arc::new(tokio::sync::Semaphore::new(4)), opts).unwrap();
+    let env = RunEnv::new(
+        target,
+        Arc::new(Redactor::new()),
+        Arc::new(tokio::sync::Semaphore::new(4)),
+        opts,
+    )
+    .unwrap();
     let s = load_text("t.toml", scenario, false, false).unwrap();
     refresh_conformance::run::execute(&env, &s, "test-idp/t".into(), None).await
 }
 
 fn refresh_answers(f: impl Fn() -> axum::response::Response + Send + Sync + 'static) -> Script {
-    Arc::new(move |seen: &Seen| match seen.form.get("grant_type").map(String::as_str) {
-        Some("password") => token_response("RT-ORIGINAL-canary-token-value"),
-        _ => f(),
-    })
+    Arc::new(
+        move |seen: &Seen| match seen.form.get("grant_type").map(String::as_str) {
+            Some("password") => token_response("RT-ORIGINAL-canary-token-value"),
+            _ => f(),
+        },
+    )
 }
 
 #[tokio::test]
 async fn a_good_refresh_passes() {
-    let r = run_one(refresh_answers(|| token_response("RT-NEW-canary-token-value")), ROTATE, RunOptions::default()).await;
+    let r = run_one(
+        refresh_answers(|| token_response("RT-NEW-canary-token-value")),
+        ROTATE,
+        RunOptions::default(),
+    )
+    .await;
     assert_eq!(r.outcome, Outcome::Pass, "{}", r.details());
 }
 
 #[tokio::test]
 async fn html_with_200_is_a_failure_with_an_excerpt() {
-    let r = run_one(refresh_answers(|| raw(200, "text/html", "<html><body>Sign in</body></html>")), ROTATE, RunOptions::default()).await;
-    assert_eq!(r.outcome, Outcome::Fail { kind: FailKind::SpecViolation }, "{}", r.details());
+    let r = run_one(
+        refresh_answers(|| raw(200, "text/html", "<html><body>Sign in</body></html>")),
+        ROTATE,
+        RunOptions::default(),
+    )
+    .await;
+    assert_eq!(
+        r.outcome,
+        Outcome::Fail {
+            kind: FailKind::SpecViolation
+        },
+        "{}",
+        r.details()
+    );
     let d = r.details();
     assert!(d.contains("Content-Type") && d.contains("text/html"), "{d}");
     assert!(d.contains("Sign in"), "the excerpt shows the body: {d}");
@@ -58,17 +87,31 @@ async fn html_with_200_is_a_failure_with_an_excerpt() {
 async fn empty_and_truncated_bodies_fail_with_the_clause() {
     for body in ["", "{\"access_token\": \"abc"] {
         let b = body.to_string();
-        let r = run_one(refresh_answers(move || raw(200, "application/json", b.clone())), ROTATE, RunOptions::default()).await;
-        assert!(matches!(r.outcome, Outcome::Fail { .. }), "{body:?}: {}", r.details());
+        let r = run_one(
+            refresh_answers(move || raw(200, "application/json", b.clone())),
+            ROTATE,
+            RunOptions::default(),
+        )
+        .await;
+        assert!(
+            matches!(r.outcome, Outcome::Fail { .. }),
+            "{body:?}: {}",
+            r.details()
+        );
         assert!(r.details().contains("rfc6749#6"), "{}", r.details());
     }
 }
 
 #[tokio::test]
 async fn a_failing_grant_is_an_error_not_a_failure() {
-    let script: Script = Arc::new(|_: &Seen| json(400, serde_json::json!({"error": "unauthorized_client"})));
+    let script: Script =
+        Arc::new(|_: &Seen| json(400, serde_json::json!({"error": "unauthorized_client"})));
     let r = run_one(script, ROTATE, RunOptions::default()).await;
-    assert!(matches!(r.outcome, Outcome::Error { .. }), "{}", r.details());
+    assert!(
+        matches!(r.outcome, Outcome::Error { .. }),
+        "{}",
+        r.details()
+    );
     assert!(r.message.contains("precondition"), "{}", r.message);
 }
 
@@ -77,30 +120,67 @@ async fn a_closed_port_is_an_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let env = RunEnv::new(target_for(&base, PROFILE), Arc::new(Redactor::new()), Arc::new(tokio::sync::Semaphore::new(1)), RunOptions::default()).unwrap();
+    let env = RunEnv::new(
+        target_for(&base, PROFILE),
+        Arc::new(Redactor::new()),
+        Arc::new(tokio::sync::Semaphore::new(1)),
+        RunOptions::default(),
+    )
+    .unwrap();
     let s = load_text("t.toml", ROTATE, false, false).unwrap();
     let r = refresh_conformance::run::execute(&env, &s, "x".into(), None).await;
-    assert!(matches!(r.outcome, Outcome::Error { .. }), "{}", r.details());
+    assert!(
+        matches!(r.outcome, Outcome::Error { .. }),
+        "{}",
+        r.details()
+    );
     assert!(r.message.contains("could not connect"), "{}", r.message);
 }
 
 #[tokio::test]
 async fn records_never_hold_tokens_or_secrets() {
-    let r = run_one(refresh_answers(|| token_response("RT-NEW-canary-token-value")), ROTATE, RunOptions::default()).await;
+    let r = run_one(
+        refresh_answers(|| token_response("RT-NEW-canary-token-value")),
+        ROTATE,
+        RunOptions::default(),
+    )
+    .await;
     let all = serde_json::to_string(&r).unwrap();
-    for canary in ["RT-ORIGINAL-canary-token-value", "RT-NEW-canary-token-value", "main-secret-canary", "alice-password"] {
+    for canary in [
+        "RT-ORIGINAL-canary-token-value",
+        "RT-NEW-canary-token-value",
+        "main-secret-canary",
+        "alice-password",
+    ] {
         assert!(!all.contains(canary), "{canary} leaked: {all}");
     }
-    assert!(all.contains("‹rt:grant›"), "tokens keep stable labels: {all}");
+    assert!(
+        all.contains("‹rt:grant›"),
+        "tokens keep stable labels: {all}"
+    );
 }
 
 #[tokio::test]
 async fn a_live_wait_beyond_max_wait_is_a_skip_that_says_why() {
-    let scenario = ROTATE.replace("[[step]]\nname = \"rotate\"", "[[step]]\nwait = { duration = \"2h\" }\n[[step]]\nname = \"rotate\"");
-    let opts = RunOptions { max_wait: std::time::Duration::from_secs(60), ..Default::default() };
-    let r = run_one(refresh_answers(|| token_response("RT-NEW-canary-token-value")), &scenario, opts).await;
+    let scenario = ROTATE.replace(
+        "[[step]]\nname = \"rotate\"",
+        "[[step]]\nwait = { duration = \"2h\" }\n[[step]]\nname = \"rotate\"",
+    );
+    let opts = RunOptions {
+        max_wait: std::time::Duration::from_secs(60),
+        ..Default::default()
+    };
+    let r = run_one(
+        refresh_answers(|| token_response("RT-NEW-canary-token-value")),
+        &scenario,
+        opts,
+    )
+    .await;
     match &r.outcome {
-        Outcome::Skip { reason } => assert!(reason.contains("2h") && reason.contains("--max-wait"), "{reason}"),
+        Outcome::Skip { reason } => assert!(
+            reason.contains("2h") && reason.contains("--max-wait"),
+            "{reason}"
+        ),
         other => panic!("expected skip, got {other:?}"),
     }
 }

@@ -39,7 +39,11 @@ fn one_error(text: &str, want_pos: &str, want_msg: &str) {
     let e = errors(text);
     assert!(
         e.iter().any(|m| {
-            let prefix = if want_pos.is_empty() { "user/x.toml:".to_string() } else { format!("user/x.toml:{want_pos}:") };
+            let prefix = if want_pos.is_empty() {
+                "user/x.toml:".to_string()
+            } else {
+                format!("user/x.toml:{want_pos}:")
+            };
             m.starts_with(&prefix) && m.contains(want_msg)
         }),
         "wanted {want_pos} `{want_msg}`, got {e:#?}"
@@ -70,48 +74,136 @@ fn broken_toml_is_located() {
 
 #[test]
 fn broken_json_is_located() {
-    let e = load_text("user/x.json", "{\n  \"id\": \"a/b\",\n  \"title\": }", true, false).unwrap_err();
+    let e = load_text(
+        "user/x.json",
+        "{\n  \"id\": \"a/b\",\n  \"title\": }",
+        true,
+        false,
+    )
+    .unwrap_err();
     assert!(e[0].starts_with("user/x.json:3:"), "{e:?}");
 }
 
 #[test]
 fn unknown_keys_and_wrong_types_are_located() {
-    one_error(&GOOD.replace("level = \"must\"", "level = \"must\"\ncolour = \"blue\""), "6", "unknown field `colour`");
+    one_error(
+        &GOOD.replace("level = \"must\"", "level = \"must\"\ncolour = \"blue\""),
+        "6",
+        "unknown field `colour`",
+    );
     one_error(&GOOD.replace("level = \"must\"", "level = 3"), "5", "");
     one_error(&GOOD.replace("count = 3", "count = \"three\""), "", "");
-    one_error(&GOOD.replace("status = 200, present", "statsu = 200, present"), "10", "unknown field `statsu`");
+    one_error(
+        &GOOD.replace("status = 200, present", "statsu = 200, present"),
+        "10",
+        "unknown field `statsu`",
+    );
 }
 
 #[test]
 fn undefined_and_later_captures_are_refused() {
-    one_error(&GOOD.replace("{{grant.refresh_token}}\" }\nexpect = [", "{{nosuch.refresh_token}}\" }\nexpect = ["), "14", "no earlier step named `nosuch`");
-    one_error(&GOOD.replace("token = \"{{grant.refresh_token}}\" }\nexpect = [", "token = \"{{race.refresh_token}}\" }\nexpect = ["), "14", "runs after this one");
-    one_error(&GOOD.replace("token = \"{{grant.refresh_token}}\" }\nexpect = [", "token = \"{{rotate.refresh_token}}\" }\nexpect = ["), "14", "capture cycle");
+    one_error(
+        &GOOD.replace(
+            "{{grant.refresh_token}}\" }\nexpect = [",
+            "{{nosuch.refresh_token}}\" }\nexpect = [",
+        ),
+        "14",
+        "no earlier step named `nosuch`",
+    );
+    one_error(
+        &GOOD.replace(
+            "token = \"{{grant.refresh_token}}\" }\nexpect = [",
+            "token = \"{{race.refresh_token}}\" }\nexpect = [",
+        ),
+        "14",
+        "runs after this one",
+    );
+    one_error(
+        &GOOD.replace(
+            "token = \"{{grant.refresh_token}}\" }\nexpect = [",
+            "token = \"{{rotate.refresh_token}}\" }\nexpect = [",
+        ),
+        "14",
+        "capture cycle",
+    );
 }
 
 #[test]
 fn bad_templates_behaviour_keys_and_refs_are_refused() {
-    one_error(&GOOD.replace("{{behaviour.grace_period}}", "{{behaviour.grace}}"), "21", "unknown behaviour key `grace`");
-    one_error(&GOOD.replace("| with:email", "| upper:email"), "9", "unknown filter");
-    one_error(&GOOD.replace("\"seed:002\"", "\"rfc6749-6\""), "4", "malformed ref `rfc6749-6`");
-    one_error(&GOOD.replace("x_tenant_flag", "tenant_flag"), "6", "unknown behaviour key `tenant_flag`");
-    one_error(&GOOD.replace("setting = \"new_refresh_token\"", "setting = \"rotation\""), "17", "unknown behaviour key `rotation`");
-    one_error(&GOOD.replace("{{grant.refresh_token}}\" } } }", "{{grant.refresh_token\" } } }"), "16", "unclosed");
+    one_error(
+        &GOOD.replace("{{behaviour.grace_period}}", "{{behaviour.grace}}"),
+        "21",
+        "unknown behaviour key `grace`",
+    );
+    one_error(
+        &GOOD.replace("| with:email", "| upper:email"),
+        "9",
+        "unknown filter",
+    );
+    one_error(
+        &GOOD.replace("\"seed:002\"", "\"rfc6749-6\""),
+        "4",
+        "malformed ref `rfc6749-6`",
+    );
+    one_error(
+        &GOOD.replace("x_tenant_flag", "tenant_flag"),
+        "6",
+        "unknown behaviour key `tenant_flag`",
+    );
+    one_error(
+        &GOOD.replace("setting = \"new_refresh_token\"", "setting = \"rotation\""),
+        "17",
+        "unknown behaviour key `rotation`",
+    );
+    one_error(
+        &GOOD.replace(
+            "{{grant.refresh_token}}\" } } }",
+            "{{grant.refresh_token\" } } }",
+        ),
+        "16",
+        "unclosed",
+    );
 }
 
 #[test]
 fn harmful_but_valid_files_are_bounded() {
-    one_error(&GOOD.replace("count = 3", "count = 1000000"), "25", "outside 1..=1000");
-    let long_wait = GOOD.replace("\"{{behaviour.grace_period}}\", skew = true", "\"3650days\"");
+    one_error(
+        &GOOD.replace("count = 3", "count = 1000000"),
+        "25",
+        "outside 1..=1000",
+    );
+    let long_wait = GOOD.replace(
+        "\"{{behaviour.grace_period}}\", skew = true",
+        "\"3650days\"",
+    );
     one_error(&long_wait, "21", "longer than");
 }
 
 #[test]
 fn step_shape_is_checked() {
-    one_error(&GOOD.replace("name = \"rotate\"\n", "name = \"rotate\"\ngrant = {}\n"), "13", "several actions");
-    one_error(&GOOD.replace("name = \"race\"", "name = \"rotate\""), "", "duplicate step name `rotate`");
-    one_error(&GOOD.replace("name = \"rotate\"", "name = \"scopes\""), "", "reserved");
-    one_error(&GOOD.replace("[[step]]\nwait", "[[step]]\nexpect = { count = [{ eq = 1 }] }\nwait"), "", "concurrent steps only");
+    one_error(
+        &GOOD.replace("name = \"rotate\"\n", "name = \"rotate\"\ngrant = {}\n"),
+        "13",
+        "several actions",
+    );
+    one_error(
+        &GOOD.replace("name = \"race\"", "name = \"rotate\""),
+        "",
+        "duplicate step name `rotate`",
+    );
+    one_error(
+        &GOOD.replace("name = \"rotate\"", "name = \"scopes\""),
+        "",
+        "reserved",
+    );
+    one_error(
+        &GOOD.replace(
+            "[[step]]\nwait",
+            "[[step]]\nexpect = { count = [{ eq = 1 }] }\nwait",
+        ),
+        "",
+        "concurrent steps only",
+    );
 }
 
 #[test]
@@ -120,7 +212,14 @@ fn duplicate_ids_name_both_files() {
     std::fs::write(dir.path().join("a.toml"), GOOD).unwrap();
     std::fs::write(dir.path().join("b.toml"), GOOD).unwrap();
     let e = load_all(false, &[dir.path().to_path_buf()]).unwrap_err();
-    assert!(e.iter().any(|m| m.contains("duplicate scenario id `user/rotation-check`") && m.contains("a.toml") && m.contains("b.toml")), "{e:?}");
+    assert!(
+        e.iter().any(
+            |m| m.contains("duplicate scenario id `user/rotation-check`")
+                && m.contains("a.toml")
+                && m.contains("b.toml")
+        ),
+        "{e:?}"
+    );
 }
 
 #[test]

@@ -34,45 +34,122 @@ expect = {{ status = 200 }}
 
 #[test]
 fn waits_overlap_with_one_test_thread() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let script: Script = Arc::new(|seen: &Seen| {
-        let rt = format!("rt-{}", seen.form.get("grant_type").cloned().unwrap_or_default());
+        let rt = format!(
+            "rt-{}",
+            seen.form.get("grant_type").cloned().unwrap_or_default()
+        );
         token_response(&format!("{rt}-{}", rand::random::<u32>()))
     });
     let idp = rt.block_on(start(script));
     let target = target_for(&idp.base_url, PROFILE);
     let logfile = tempfile::NamedTempFile::new().unwrap();
-    let console = Console { test_threads: Some(1), logfile: Some(logfile.path().display().to_string()), ..Default::default() };
-    let scenarios = vec![scenario("a", "1s"), scenario("b", "1s"), scenario("c", "1s")];
-    let result = runner::run(&rt, vec![target], scenarios, &Filters::default(), &RunOptions::default(), &console, Arc::new(Redactor::new())).unwrap();
+    let console = Console {
+        test_threads: Some(1),
+        logfile: Some(logfile.path().display().to_string()),
+        ..Default::default()
+    };
+    let scenarios = vec![
+        scenario("a", "1s"),
+        scenario("b", "1s"),
+        scenario("c", "1s"),
+    ];
+    let result = runner::run(
+        &rt,
+        vec![target],
+        scenarios,
+        &Filters::default(),
+        &RunOptions::default(),
+        &console,
+        Arc::new(Redactor::new()),
+    )
+    .unwrap();
     assert_eq!(result.records.len(), 3);
-    assert!(result.records.iter().all(|r| r.outcome == Outcome::Pass), "{:?}", result.records.iter().map(|r| r.details()).collect::<Vec<_>>());
-    let order: Vec<String> = idp.log.lock().unwrap().iter().map(|s| s.form.get("grant_type").cloned().unwrap_or_default()).collect();
+    assert!(
+        result.records.iter().all(|r| r.outcome == Outcome::Pass),
+        "{:?}",
+        result
+            .records
+            .iter()
+            .map(|r| r.details())
+            .collect::<Vec<_>>()
+    );
+    let order: Vec<String> = idp
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.form.get("grant_type").cloned().unwrap_or_default())
+        .collect();
     // Every grant arrives before any refresh: all three trials were waiting at once.
     let first_refresh = order.iter().position(|g| g == "refresh_token").unwrap();
-    assert_eq!(order[..first_refresh].iter().filter(|g| *g == "password").count(), 3, "{order:?}");
+    assert_eq!(
+        order[..first_refresh]
+            .iter()
+            .filter(|g| *g == "password")
+            .count(),
+        3,
+        "{order:?}"
+    );
 }
 
 #[test]
 fn filters_are_ored_exact_and_skip() {
-    let f = Filters { words: vec!["rotation".into(), "scope/".into()], ..Default::default() };
-    assert!(f.selects("okta/rotation/x") && f.selects("okta/scope/y") && !f.selects("okta/expiry/z"));
-    let f = Filters { words: vec!["okta/rotation/x".into()], exact: true, ..Default::default() };
+    let f = Filters {
+        words: vec!["rotation".into(), "scope/".into()],
+        ..Default::default()
+    };
+    assert!(
+        f.selects("okta/rotation/x") && f.selects("okta/scope/y") && !f.selects("okta/expiry/z")
+    );
+    let f = Filters {
+        words: vec!["okta/rotation/x".into()],
+        exact: true,
+        ..Default::default()
+    };
     assert!(f.selects("okta/rotation/x") && !f.selects("okta/rotation/xy"));
-    let f = Filters { skip: vec!["expiry".into()], ..Default::default() };
+    let f = Filters {
+        skip: vec!["expiry".into()],
+        ..Default::default()
+    };
     assert!(f.selects("okta/rotation/x") && !f.selects("okta/expiry/z"));
 }
 
 #[test]
 fn exit_codes_follow_the_contract() {
     let rec = |o: Outcome| refresh_conformance::record::TrialRecord {
-        name: "t/x".into(), target: "t".into(), scenario: "x".into(), title: "x".into(),
-        level: refresh_conformance::scenario::model::Level::Must, refs: vec![], outcome: o, message: String::new(),
-        findings: vec![], transcript: vec![], observations: Default::default(), duration: Default::default(), baseline: None,
+        name: "t/x".into(),
+        target: "t".into(),
+        scenario: "x".into(),
+        title: "x".into(),
+        level: refresh_conformance::scenario::model::Level::Must,
+        refs: vec![],
+        outcome: o,
+        message: String::new(),
+        findings: vec![],
+        transcript: vec![],
+        observations: Default::default(),
+        duration: Default::default(),
+        baseline: None,
     };
-    let fail = Outcome::Fail { kind: refresh_conformance::record::FailKind::SpecViolation };
+    let fail = Outcome::Fail {
+        kind: refresh_conformance::record::FailKind::SpecViolation,
+    };
     let err = Outcome::Error { cause: "x".into() };
-    assert_eq!(runner::exit_code(&[rec(Outcome::Pass), rec(Outcome::Skip { reason: "r".into() })], false), 0);
+    assert_eq!(
+        runner::exit_code(
+            &[
+                rec(Outcome::Pass),
+                rec(Outcome::Skip { reason: "r".into() })
+            ],
+            false
+        ),
+        0
+    );
     assert_eq!(runner::exit_code(&[rec(Outcome::Warn)], false), 0);
     assert_eq!(runner::exit_code(&[rec(Outcome::Warn)], true), 1);
     assert_eq!(runner::exit_code(&[rec(err.clone())], false), 3);

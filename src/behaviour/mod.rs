@@ -53,14 +53,24 @@ impl BehaviourSet {
                         }
                     }
                     let value = value.ok_or_else(|| {
-                        (key.clone(), format!("`{key}`: an annotated value needs `value`"))
+                        (
+                            key.clone(),
+                            format!("`{key}`: an annotated value needs `value`"),
+                        )
                     })?;
                     (value, source, unverified)
                 }
                 other => (other.clone(), None, false),
             };
             let value = vocab::parse_value(key, &raw_value).map_err(|m| (key.clone(), m))?;
-            values.insert(key.clone(), Stated { value, source, unverified });
+            values.insert(
+                key.clone(),
+                Stated {
+                    value,
+                    source,
+                    unverified,
+                },
+            );
         }
         Ok(BehaviourSet { values })
     }
@@ -91,7 +101,11 @@ impl BehaviourView {
         for layer in layers {
             merged.overlay(layer);
         }
-        BehaviourView { values: merged.values, live, client_is_public }
+        BehaviourView {
+            values: merged.values,
+            live,
+            client_is_public,
+        }
     }
 
     /// The value of `key`, or None when it is unknown for this trial.
@@ -101,9 +115,14 @@ impl BehaviourView {
             return None;
         }
         Some(match (&stated.value, key) {
-            (Value::Text(s), "new_refresh_token") if s == "public_clients" => {
-                Value::Text(if self.client_is_public { "always" } else { "never" }.into())
-            }
+            (Value::Text(s), "new_refresh_token") if s == "public_clients" => Value::Text(
+                if self.client_is_public {
+                    "always"
+                } else {
+                    "never"
+                }
+                .into(),
+            ),
             (v, _) => v.clone(),
         })
     }

@@ -23,12 +23,27 @@ pub struct Profile {
 
 impl Profile {
     pub fn parse(origin: &str, text: &str) -> Result<Profile, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| crate::locate::toml_error(origin, text, &e))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| crate::locate::toml_error(origin, text, &e))?;
         let get_str = |k: &str| table.get(k).and_then(|v| v.as_str()).map(str::to_string);
         let name = get_str("name").ok_or_else(|| format!("{origin}: profile needs `name`"))?;
         for key in table.keys() {
-            if !["name", "title", "description", "behaviour", "clients", "scopes"].contains(&key.as_str()) {
-                return Err(crate::locate::at_key(origin, text, key, &format!("unknown profile key `{key}`")));
+            if ![
+                "name",
+                "title",
+                "description",
+                "behaviour",
+                "clients",
+                "scopes",
+            ]
+            .contains(&key.as_str())
+            {
+                return Err(crate::locate::at_key(
+                    origin,
+                    text,
+                    key,
+                    &format!("unknown profile key `{key}`"),
+                ));
             }
         }
         let behaviour = match table.get("behaviour") {
@@ -84,7 +99,8 @@ pub fn builtin_profiles() -> Vec<Profile> {
         .map(|f| {
             let origin = format!("profiles/{}", f.path().display());
             let text = f.contents_utf8().unwrap_or_default();
-            Profile::parse(&origin, text).unwrap_or_else(|e| panic!("built-in profile is broken: {e}"))
+            Profile::parse(&origin, text)
+                .unwrap_or_else(|e| panic!("built-in profile is broken: {e}"))
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));

@@ -21,21 +21,81 @@ pub struct KeyDef {
 }
 
 pub const VOCABULARY: &[KeyDef] = &[
-    KeyDef { key: "offline_access_required", kind: Kind::Bool, meaning: "a refresh token is issued only when offline_access is in the scope" },
-    KeyDef { key: "refresh_token_for_client_credentials", kind: Kind::Bool, meaning: "client_credentials returns a refresh token (spec: SHOULD NOT)" },
-    KeyDef { key: "new_refresh_token", kind: Kind::Enum(&["always", "never", "public_clients"]), meaning: "whether a refresh response carries a new refresh token" },
-    KeyDef { key: "previous_refresh_token", kind: Kind::Enum(&["invalidated", "valid", "valid_in_grace"]), meaning: "what becomes of the presented token once a new one is issued" },
-    KeyDef { key: "grace_period", kind: Kind::Duration, meaning: "how long valid_in_grace lasts" },
-    KeyDef { key: "reuse_detection", kind: Kind::Bool, meaning: "presenting an invalidated token revokes the whole family (RFC 9700 §4.14.2)" },
-    KeyDef { key: "access_token_ttl", kind: Kind::Duration, meaning: "access token lifetime" },
-    KeyDef { key: "refresh_token_absolute_ttl", kind: Kind::Duration, meaning: "refresh token lifetime from the original grant" },
-    KeyDef { key: "refresh_token_idle_ttl", kind: Kind::Duration, meaning: "a refresh token dies when unused this long" },
-    KeyDef { key: "rotated_token_expiry", kind: Kind::Enum(&["original", "renewed"]), meaning: "a new refresh token keeps the family's expiry, or gets a fresh one" },
-    KeyDef { key: "scope_on_refresh", kind: Kind::Enum(&["honoured", "ignored"]), meaning: "a requested narrower scope is applied, or the scope parameter is ignored" },
-    KeyDef { key: "id_token_on_refresh", kind: Kind::Enum(&["always", "when_openid_requested", "never"]), meaning: "whether a refresh response carries an id_token" },
-    KeyDef { key: "introspects_refresh_tokens", kind: Kind::Bool, meaning: "the introspection endpoint answers for refresh tokens" },
-    KeyDef { key: "revocation_revokes_access_tokens", kind: Kind::Bool, meaning: "revoking a refresh token kills its access tokens (RFC 7009 SHOULD)" },
-    KeyDef { key: "sender_constrained", kind: Kind::Enum(&["none", "dpop", "mtls"]), meaning: "refresh tokens are bound to a key" },
+    KeyDef {
+        key: "offline_access_required",
+        kind: Kind::Bool,
+        meaning: "a refresh token is issued only when offline_access is in the scope",
+    },
+    KeyDef {
+        key: "refresh_token_for_client_credentials",
+        kind: Kind::Bool,
+        meaning: "client_credentials returns a refresh token (spec: SHOULD NOT)",
+    },
+    KeyDef {
+        key: "new_refresh_token",
+        kind: Kind::Enum(&["always", "never", "public_clients"]),
+        meaning: "whether a refresh response carries a new refresh token",
+    },
+    KeyDef {
+        key: "previous_refresh_token",
+        kind: Kind::Enum(&["invalidated", "valid", "valid_in_grace"]),
+        meaning: "what becomes of the presented token once a new one is issued",
+    },
+    KeyDef {
+        key: "grace_period",
+        kind: Kind::Duration,
+        meaning: "how long valid_in_grace lasts",
+    },
+    KeyDef {
+        key: "reuse_detection",
+        kind: Kind::Bool,
+        meaning: "presenting an invalidated token revokes the whole family (RFC 9700 §4.14.2)",
+    },
+    KeyDef {
+        key: "access_token_ttl",
+        kind: Kind::Duration,
+        meaning: "access token lifetime",
+    },
+    KeyDef {
+        key: "refresh_token_absolute_ttl",
+        kind: Kind::Duration,
+        meaning: "refresh token lifetime from the original grant",
+    },
+    KeyDef {
+        key: "refresh_token_idle_ttl",
+        kind: Kind::Duration,
+        meaning: "a refresh token dies when unused this long",
+    },
+    KeyDef {
+        key: "rotated_token_expiry",
+        kind: Kind::Enum(&["original", "renewed"]),
+        meaning: "a new refresh token keeps the family's expiry, or gets a fresh one",
+    },
+    KeyDef {
+        key: "scope_on_refresh",
+        kind: Kind::Enum(&["honoured", "ignored"]),
+        meaning: "a requested narrower scope is applied, or the scope parameter is ignored",
+    },
+    KeyDef {
+        key: "id_token_on_refresh",
+        kind: Kind::Enum(&["always", "when_openid_requested", "never"]),
+        meaning: "whether a refresh response carries an id_token",
+    },
+    KeyDef {
+        key: "introspects_refresh_tokens",
+        kind: Kind::Bool,
+        meaning: "the introspection endpoint answers for refresh tokens",
+    },
+    KeyDef {
+        key: "revocation_revokes_access_tokens",
+        kind: Kind::Bool,
+        meaning: "revoking a refresh token kills its access tokens (RFC 7009 SHOULD)",
+    },
+    KeyDef {
+        key: "sender_constrained",
+        kind: Kind::Enum(&["none", "dpop", "mtls"]),
+        meaning: "refresh tokens are bound to a key",
+    },
 ];
 
 pub fn key_def(key: &str) -> Option<&'static KeyDef> {

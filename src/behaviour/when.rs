@@ -22,10 +22,16 @@ impl Condition {
             }
         };
         if let Some((k, v)) = t.split_once("!=") {
-            return Ok(Condition::Ne(check_key(k)?, check_value(k.trim(), v.trim())?));
+            return Ok(Condition::Ne(
+                check_key(k)?,
+                check_value(k.trim(), v.trim())?,
+            ));
         }
         if let Some((k, v)) = t.split_once("==") {
-            return Ok(Condition::Eq(check_key(k)?, check_value(k.trim(), v.trim())?));
+            return Ok(Condition::Eq(
+                check_key(k)?,
+                check_value(k.trim(), v.trim())?,
+            ));
         }
         if let Some(k) = t.strip_prefix('!') {
             return Ok(Condition::Falsy(check_key(k)?));
@@ -38,7 +44,10 @@ impl Condition {
 
     pub fn key(&self) -> &str {
         match self {
-            Condition::Truthy(k) | Condition::Falsy(k) | Condition::Eq(k, _) | Condition::Ne(k, _) => k,
+            Condition::Truthy(k)
+            | Condition::Falsy(k)
+            | Condition::Eq(k, _)
+            | Condition::Ne(k, _) => k,
         }
     }
 
@@ -70,7 +79,10 @@ fn check_value(key: &str, v: &str) -> Result<String, String> {
     if let Some(def) = vocab::key_def(key) {
         match def.kind {
             vocab::Kind::Enum(allowed) if !allowed.contains(&v.as_str()) => {
-                return Err(format!("`{key}` is one of {}, not `{v}`", allowed.join(" | ")))
+                return Err(format!(
+                    "`{key}` is one of {}, not `{v}`",
+                    allowed.join(" | ")
+                ))
             }
             vocab::Kind::Bool if v != "true" && v != "false" => {
                 return Err(format!("`{key}` is true or false, not `{v}`"))
@@ -86,7 +98,9 @@ fn check_value(key: &str, v: &str) -> Result<String, String> {
 
 fn same(value: &vocab::Value, text: &str) -> bool {
     match value {
-        vocab::Value::Duration(d) => humantime::parse_duration(text).map(|t| t == *d).unwrap_or(false),
+        vocab::Value::Duration(d) => humantime::parse_duration(text)
+            .map(|t| t == *d)
+            .unwrap_or(false),
         other => other.render() == text,
     }
 }

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// text or json.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    /// text, json, or markdown (the README's catalog table).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown"])]
     pub format: String,
     /// Extra scenario folders (repeatable).
     #[arg(long = "scenarios", value_name = "DIR")]
@@ -35,7 +35,17 @@ pub fn list(a: ListArgs) -> i32 {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&items).unwrap_or_default()
+        );
+        return 0;
+    }
+    if a.format == "markdown" {
+        print!(
+            "{}",
+            refresh_conformance::scenario::catalog_table::markdown(&scenarios)
+        );
         return 0;
     }
     let mut by_area: BTreeMap<&str, Vec<&load::Scenario>> = BTreeMap::new();
@@ -43,7 +53,10 @@ pub fn list(a: ListArgs) -> i32 {
         by_area.entry(s.area()).or_default().push(s);
     }
     for (area, list) in &by_area {
-        let must = list.iter().filter(|s| s.file.level == refresh_conformance::scenario::model::Level::Must).count();
+        let must = list
+            .iter()
+            .filter(|s| s.file.level == refresh_conformance::scenario::model::Level::Must)
+            .count();
         println!("{area} ({} scenarios, {must} must)", list.len());
         for s in list {
             println!("  {:<46} {:<6} {}", s.id(), s.file.level, s.file.title);

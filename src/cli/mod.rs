@@ -39,7 +39,10 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Validate(a) => validate::validate(a),
         Command::Profiles(a) => profiles::profiles(a),
         Command::Schema => {
-            println!("{}", refresh_conformance::scenario::schema::scenario_schema());
+            println!(
+                "{}",
+                refresh_conformance::scenario::schema::scenario_schema()
+            );
             0
         }
     }
@@ -54,5 +57,6 @@ pub fn input_errors(errors: &[String]) -> i32 {
 }
 
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration like 30s, 5m, 1h: {e}"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration like 30s, 5m, 1h: {e}"))
 }

@@ -13,7 +13,10 @@ pub struct ProfilesArgs {
 }
 
 pub fn profiles(a: ProfilesArgs) -> i32 {
-    let profiles: Vec<_> = builtin_profiles().into_iter().filter(|p| a.name.as_ref().is_none_or(|n| &p.name == n)).collect();
+    let profiles: Vec<_> = builtin_profiles()
+        .into_iter()
+        .filter(|p| a.name.as_ref().is_none_or(|n| &p.name == n))
+        .collect();
     if profiles.is_empty() {
         eprintln!("error: no profile named {:?}", a.name.unwrap_or_default());
         return super::EXIT_INPUT;
@@ -31,8 +34,11 @@ pub fn profiles(a: ProfilesArgs) -> i32 {
         let v: Vec<serde_json::Value> = profiles
             .iter()
             .map(|p| {
-                let clients: serde_json::Map<String, serde_json::Value> =
-                    p.clients.iter().map(|(r, s)| (r.clone(), set_json(s))).collect();
+                let clients: serde_json::Map<String, serde_json::Value> = p
+                    .clients
+                    .iter()
+                    .map(|(r, s)| (r.clone(), set_json(s)))
+                    .collect();
                 serde_json::json!({ "name": p.name, "title": p.title, "description": p.description,
                     "behaviour": set_json(&p.behaviour), "clients": clients, "scopes": p.scopes })
             })

@@ -73,7 +73,10 @@ pub fn run(a: RunArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return input_errors(&e),
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return input_errors(&[format!("cannot start the async runtime: {e}")]),
     };
@@ -88,10 +91,29 @@ pub fn run(a: RunArgs) -> i32 {
         ignored: a.ignored,
         include_ignored: a.include_ignored,
     };
-    let opts = RunOptions { strict: a.strict, max_wait: a.max_wait, clock_skew: a.clock_skew, trial_timeout: a.trial_timeout };
-    let console = Console { list: a.list, quiet: a.quiet, test_threads: a.test_threads, color: a.color, logfile: None };
+    let opts = RunOptions {
+        strict: a.strict,
+        max_wait: a.max_wait,
+        clock_skew: a.clock_skew,
+        trial_timeout: a.trial_timeout,
+    };
+    let console = Console {
+        list: a.list,
+        quiet: a.quiet,
+        test_threads: a.test_threads,
+        color: a.color,
+        logfile: None,
+    };
     let redactor = Arc::new(Redactor::new());
-    let result = match runner::run(&rt, targets, scenarios, &filters, &opts, &console, redactor.clone()) {
+    let result = match runner::run(
+        &rt,
+        targets,
+        scenarios,
+        &filters,
+        &opts,
+        &console,
+        redactor.clone(),
+    ) {
         Ok(r) => r,
         Err(e) => return input_errors(&[e]),
     };
@@ -100,7 +122,9 @@ pub fn run(a: RunArgs) -> i32 {
     }
     let mut code = runner::exit_code(&result.records, a.strict);
     if let Some(path) = &a.junit {
-        if let Err(e) = refresh_conformance::report::write_junit(path, &result.records, a.strict, &redactor) {
+        if let Err(e) =
+            refresh_conformance::report::write_junit(path, &result.records, a.strict, &redactor)
+        {
             eprintln!("error: writing JUnit to {}: {e}", path.display());
             code = code.max(super::EXIT_INPUT);
         }

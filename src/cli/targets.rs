@@ -6,7 +6,10 @@ use refresh_conformance::target::{emulated, Target};
 /// `emulated:<profile>` or a target file path. Defects apply to emulated targets only.
 pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>, Vec<String>> {
     let specs: Vec<String> = if specs.is_empty() {
-        builtin_profiles().iter().map(|p| format!("emulated:{}", p.name)).collect()
+        builtin_profiles()
+            .iter()
+            .map(|p| format!("emulated:{}", p.name))
+            .collect()
     } else {
         specs.to_vec()
     };
@@ -16,8 +19,12 @@ pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>
     for spec in &specs {
         let target = if let Some(profile) = spec.strip_prefix("emulated:") {
             let Some(p) = builtin_profiles().into_iter().find(|p| p.name == profile) else {
-                let known: Vec<String> = builtin_profiles().iter().map(|p| p.name.clone()).collect();
-                errors.push(format!("--target {spec}: unknown profile `{profile}` (known: {})", known.join(", ")));
+                let known: Vec<String> =
+                    builtin_profiles().iter().map(|p| p.name.clone()).collect();
+                errors.push(format!(
+                    "--target {spec}: unknown profile `{profile}` (known: {})",
+                    known.join(", ")
+                ));
                 continue;
             };
             match emulated::start(p, defects, None).await {
@@ -29,7 +36,9 @@ pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>
             }
         } else {
             if !defects.is_empty() {
-                errors.push(format!("--defect applies to emulated: targets only, not to {spec}"));
+                errors.push(format!(
+                    "--defect applies to emulated: targets only, not to {spec}"
+                ));
                 continue;
             }
             match load_file_target(spec).await {
@@ -41,7 +50,10 @@ pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>
             }
         };
         if !names.insert(target.name.clone()) {
-            errors.push(format!("--target {spec}: a second target named `{}` (trial names must be unique)", target.name));
+            errors.push(format!(
+                "--target {spec}: a second target named `{}` (trial names must be unique)",
+                target.name
+            ));
         }
         out.push(target);
     }
@@ -53,5 +65,7 @@ pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>
 }
 
 async fn load_file_target(spec: &str) -> Result<Target, Vec<String>> {
-    Err(vec![format!("--target {spec}: target files are not supported yet")])
+    Err(vec![format!(
+        "--target {spec}: target files are not supported yet"
+    )])
 }

@@ -15,13 +15,17 @@ pub struct ValidateArgs {
 
 /// Is this file a target (has `profile`, no `step`)?
 fn is_target(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
     let keys: Vec<String> = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default()
     } else {
-        text.parse::<toml::Table>().map(|t| t.keys().cloned().collect()).unwrap_or_default()
+        text.parse::<toml::Table>()
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
     };
     keys.iter().any(|k| k == "profile") && !keys.iter().any(|k| k == "step" || k == "id")
 }
@@ -52,10 +56,16 @@ pub fn validate(a: ValidateArgs) -> i32 {
                 Ok(s) => {
                     let origin = f.display().to_string();
                     if let Some(first) = ids.insert(s.id().to_string(), origin.clone()) {
-                        let same_file = Path::new(&first).canonicalize().ok() == f.canonicalize().ok()
+                        let same_file = Path::new(&first).canonicalize().ok()
+                            == f.canonicalize().ok()
                             || Path::new(&first).ends_with(format!("{}.toml", s.id()));
-                        if !same_file || first.starts_with("scenarios/") && !origin.ends_with(&first) {
-                            errors.push(format!("{origin}:1:1: duplicate scenario id `{}` (also in {first})", s.id()));
+                        if !same_file
+                            || first.starts_with("scenarios/") && !origin.ends_with(&first)
+                        {
+                            errors.push(format!(
+                                "{origin}:1:1: duplicate scenario id `{}` (also in {first})",
+                                s.id()
+                            ));
                         }
                     }
                 }
@@ -76,5 +86,8 @@ pub fn validate(a: ValidateArgs) -> i32 {
 }
 
 fn validate_target(path: &Path) -> Vec<String> {
-    vec![format!("{}: target validation is not built yet", path.display())]
+    vec![format!(
+        "{}: target validation is not built yet",
+        path.display()
+    )]
 }

@@ -10,6 +10,36 @@
 //!   `/oauth2/authorize` (non-interactive: username/password as parameters, 302 to redirect_uri with code),
 //!   `POST /_emulator/advance` with JSON `{"tokens": [...], "seconds": N}`: advance the
 //!   virtual clock of every token family those tokens belong to.
+//!
+//! Behaviour choices where the specs allow several are documented in the
+//! module that makes them (refresh.rs, client_auth.rs, authorize.rs,
+//! introspect.rs, revoke.rs); a zero ttl in a profile means "no limit".
+
+pub mod cli;
+pub mod config_file;
+pub mod defects;
+
+mod advance;
+mod app;
+mod authorize;
+mod behaviour;
+mod client_auth;
+mod clock;
+mod discovery;
+mod error;
+mod grants;
+mod id_token;
+mod introspect;
+mod issue;
+mod params;
+mod refresh;
+mod revoke;
+mod scope;
+mod server;
+mod signing;
+mod store;
+mod token_endpoint;
+mod token_response;
 
 use crate::behaviour::Profile;
 use crate::target::AuthMethod;
@@ -42,23 +72,72 @@ pub struct EmulatorHandle {
 
 /// The documented default clients (`main`, `post`, `other`, `public`, `jwt`).
 pub fn default_clients() -> Vec<EmulatedClient> {
-    vec![]
+    let confidential = |role: &str, auth: AuthMethod, secret: &str| EmulatedClient {
+        role: role.into(),
+        id: role.into(),
+        auth,
+        secret: Some(secret.into()),
+        public_key_pem: None,
+        redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+    };
+    vec![
+        confidential("main", AuthMethod::ClientSecretBasic, "main-secret"),
+        confidential("post", AuthMethod::ClientSecretPost, "post-secret"),
+        confidential("other", AuthMethod::ClientSecretBasic, "other-secret"),
+        EmulatedClient {
+            role: "public".into(),
+            id: "public".into(),
+            auth: AuthMethod::None,
+            secret: None,
+            public_key_pem: None,
+            redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+        },
+        EmulatedClient {
+            role: "jwt".into(),
+            id: "jwt".into(),
+            auth: AuthMethod::PrivateKeyJwt,
+            secret: None,
+            public_key_pem: Some(TEST_CLIENT_PUBLIC_KEY_PEM.into()),
+            redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+        },
+    ]
 }
+
+/// The redirect URI every default client is registered with.
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
 pub const DEFAULT_USER: (&str, &str) = ("alice", "alice-password");
 
 /// Defect names with a one-line description each.
 pub fn defects() -> Vec<(&'static str, &'static str)> {
-    vec![]
+    defects::catalog()
 }
 
-pub async fn start(_config: EmulatorConfig, _port: u16) -> anyhow::Result<EmulatorHandle> {
-    anyhow::bail!("emulator not built yet")
+/// Bind 127.0.0.1:`port` (0 = ephemeral) and serve on the current tokio
+/// runtime until it shuts down. Unknown defect names, unusable profiles and
+/// bad client registrations are errors.
+pub async fn start(config: EmulatorConfig, port: u16) -> anyhow::Result<EmulatorHandle> {
+    let defects = defects::Defects::select(&config.defects)?;
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot bind 127.0.0.1:{port}: {e}"))?;
+    let base_url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+    let app = std::sync::Arc::new(app::App::new(&config, &base_url, defects)?);
+    let router = server::router(app);
+    // Small responses: do not let Nagle hold them back.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(EmulatorHandle { base_url })
 }
 
 /// The `jwt` client's key pair: TEST ONLY, shipped in `keys/` so the emulator
 /// and its documentation work without setup. Never use it anywhere else.
-pub const TEST_CLIENT_PRIVATE_KEY_PEM: &str = "";
-pub const TEST_CLIENT_PUBLIC_KEY_PEM: &str = "";
+pub const TEST_CLIENT_PRIVATE_KEY_PEM: &str = include_str!("../../keys/jwt-client.test-only.pem");
+pub const TEST_CLIENT_PUBLIC_KEY_PEM: &str =
+    include_str!("../../keys/jwt-client.test-only.pub.pem");
 pub const TEST_CLIENT_KEY_ALG: &str = "ES256";
 pub const TEST_CLIENT_KEY_KID: &str = "jwt-test-only";

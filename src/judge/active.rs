@@ -5,7 +5,11 @@ use super::{Mismatch, Response};
 pub fn check(expected: bool, r: &Response) -> Option<Mismatch> {
     match r.field("active").and_then(|v| v.as_bool()) {
         Some(a) if a == expected => None,
-        Some(a) => Some(Mismatch::new("introspection active", expected.to_string(), a.to_string())),
+        Some(a) => Some(Mismatch::new(
+            "introspection active",
+            expected.to_string(),
+            a.to_string(),
+        )),
         None => Some(Mismatch::new(
             "introspection active",
             expected.to_string(),

@@ -4,7 +4,11 @@ use super::{Mismatch, Response};
 
 /// `application/json;charset=UTF-8` → `application/json`.
 pub fn essence(v: &str) -> String {
-    v.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    v.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 pub fn check(expected: &str, r: &Response) -> Option<Mismatch> {
@@ -12,5 +16,9 @@ pub fn check(expected: &str, r: &Response) -> Option<Mismatch> {
     if actual.as_deref() == Some(expected.trim().to_ascii_lowercase().as_str()) {
         return None;
     }
-    Some(Mismatch::new("Content-Type", expected, actual.unwrap_or_else(|| "no Content-Type".into())))
+    Some(Mismatch::new(
+        "Content-Type",
+        expected,
+        actual.unwrap_or_else(|| "no Content-Type".into()),
+    ))
 }

@@ -18,14 +18,21 @@ pub fn check(counts: &[CountExpect], group: &[Result<Response, String>]) -> Vec<
             };
             *by.entry(k).or_default() += 1;
         }
-        by.iter().map(|(k, v)| format!("{v}× {k}")).collect::<Vec<_>>().join(", ")
+        by.iter()
+            .map(|(k, v)| format!("{v}× {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     for c in counts {
         let n = group
             .iter()
             .filter_map(|r| r.as_ref().ok())
             .filter(|r| c.status.is_none_or(|s| s == r.status))
-            .filter(|r| c.error.as_deref().is_none_or(|e| r.field_str("error") == Some(e)))
+            .filter(|r| {
+                c.error
+                    .as_deref()
+                    .is_none_or(|e| r.field_str("error") == Some(e))
+            })
             .count() as u32;
         let what = match (&c.status, &c.error) {
             (Some(s), Some(e)) => format!("responses with status {s} and error {e}"),
@@ -33,7 +40,9 @@ pub fn check(counts: &[CountExpect], group: &[Result<Response, String>]) -> Vec<
             (None, Some(e)) => format!("responses with error {e}"),
             (None, None) => "responses".into(),
         };
-        let ok = c.eq.is_none_or(|x| n == x) && c.min.is_none_or(|x| n >= x) && c.max.is_none_or(|x| n <= x);
+        let ok = c.eq.is_none_or(|x| n == x)
+            && c.min.is_none_or(|x| n >= x)
+            && c.max.is_none_or(|x| n <= x);
         if !ok {
             let mut want = Vec::new();
             if let Some(x) = c.eq {
@@ -45,7 +54,11 @@ pub fn check(counts: &[CountExpect], group: &[Result<Response, String>]) -> Vec<
             if let Some(x) = c.max {
                 want.push(format!("at most {x}"));
             }
-            out.push(Mismatch::new(format!("number of {what}"), want.join(", "), format!("{n} ({})", tally())));
+            out.push(Mismatch::new(
+                format!("number of {what}"),
+                want.join(", "),
+                format!("{n} ({})", tally()),
+            ));
         }
     }
     out

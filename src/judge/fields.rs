@@ -4,7 +4,9 @@ use super::{Mismatch, Response};
 
 pub fn check(present: &[String], absent: &[String], r: &Response) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    if (!present.is_empty() || !absent.is_empty()) && !r.json.as_ref().is_some_and(|j| j.is_object()) {
+    if (!present.is_empty() || !absent.is_empty())
+        && !r.json.as_ref().is_some_and(|j| j.is_object())
+    {
         out.push(Mismatch::new("body", "a JSON object", r.body_summary()));
         return out;
     }

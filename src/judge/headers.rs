@@ -13,7 +13,12 @@ pub fn check(
     let mut out = Vec::new();
     for (name, m) in headers {
         let value = r.header_joined(name).map(serde_json::Value::String);
-        out.extend(matcher::check(&format!("header {name}"), m, value.as_ref(), render)?);
+        out.extend(matcher::check(
+            &format!("header {name}"),
+            m,
+            value.as_ref(),
+            render,
+        )?);
     }
     Ok(out)
 }

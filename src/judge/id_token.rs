@@ -27,15 +27,28 @@ pub fn check(
     };
     if e.signature == Some(true) {
         if let SignatureCheck::Invalid(why) = verify(jwt) {
-            out.push(Mismatch::new("id_token signature", "valid against the JWKS", why));
+            out.push(Mismatch::new(
+                "id_token signature",
+                "valid against the JWKS",
+                why,
+            ));
         }
     }
     let Some(c) = claims(jwt) else {
-        out.push(Mismatch::new("id_token", "a JWT with a JSON payload", "undecodable"));
+        out.push(Mismatch::new(
+            "id_token",
+            "a JWT with a JSON payload",
+            "undecodable",
+        ));
         return Ok(out);
     };
     for (name, m) in &e.claims {
-        out.extend(matcher::check(&format!("id_token claim `{name}`"), m, c.get(name), render)?);
+        out.extend(matcher::check(
+            &format!("id_token claim `{name}`"),
+            m,
+            c.get(name),
+            render,
+        )?);
     }
     Ok(out)
 }

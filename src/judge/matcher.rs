@@ -68,7 +68,10 @@ pub fn entropy_bits(s: &str) -> f64 {
         4.0
     } else if s.chars().all(|c| c.is_ascii_alphanumeric()) {
         62f64.log2()
-    } else if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)) {
+    } else if s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+    {
         6.0
     } else {
         95f64.log2()
@@ -76,12 +79,20 @@ pub fn entropy_bits(s: &str) -> f64 {
     n * per_char
 }
 
-pub fn check(what: &str, m: &Matcher, actual: Option<&Value>, render: Render) -> Result<Vec<Mismatch>, Unresolved> {
+pub fn check(
+    what: &str,
+    m: &Matcher,
+    actual: Option<&Value>,
+    render: Render,
+) -> Result<Vec<Mismatch>, Unresolved> {
     let mut out = Vec::new();
     let mut miss = |expected: String, got: String| out.push(Mismatch::new(what, expected, got));
     if let Some(exists) = m.exists {
         if exists != actual.is_some() {
-            miss(if exists { "present" } else { "absent" }.into(), actual.map(show).unwrap_or_else(|| "absent".into()));
+            miss(
+                if exists { "present" } else { "absent" }.into(),
+                actual.map(show).unwrap_or_else(|| "absent".into()),
+            );
         }
     }
     if let Some(ne) = &m.ne {
@@ -143,13 +154,21 @@ pub fn check(what: &str, m: &Matcher, actual: Option<&Value>, render: Render) ->
     }
     if let Some(t) = &m.has_token {
         let t = render(t)?;
-        if !text.split(',').any(|x| x.trim().split('=').next().unwrap_or("").trim().eq_ignore_ascii_case(&t)) {
+        if !text.split(',').any(|x| {
+            x.trim()
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case(&t)
+        }) {
             miss(format!("a list containing `{t}`"), show(a));
         }
     }
     if let Some(re) = &m.matches {
         let re = render(re)?;
-        let rx = regex::Regex::new(&re).map_err(|e| Unresolved::Error(format!("regex `{re}`: {e}")))?;
+        let rx =
+            regex::Regex::new(&re).map_err(|e| Unresolved::Error(format!("regex `{re}`: {e}")))?;
         if !rx.is_match(&text) {
             miss(format!("matching /{re}/"), show(a));
         }
@@ -160,14 +179,20 @@ pub fn check(what: &str, m: &Matcher, actual: Option<&Value>, render: Render) ->
             other => type_name(a) == other,
         };
         if !ok {
-            miss(format!("a JSON {t}"), format!("a JSON {} ({})", type_name(a), show(a)));
+            miss(
+                format!("a JSON {t}"),
+                format!("a JSON {} ({})", type_name(a), show(a)),
+            );
         }
     }
     for (op, bound) in [("gt", &m.gt), ("ge", &m.ge), ("lt", &m.lt), ("le", &m.le)] {
         let Some(bound) = bound else { continue };
         let bound = rendered(bound, render)?;
         let Some(b) = number(&bound) else {
-            return Err(Unresolved::Error(format!("{what}: `{op}` bound {} is not a number", show(&bound))));
+            return Err(Unresolved::Error(format!(
+                "{what}: `{op}` bound {} is not a number",
+                show(&bound)
+            )));
         };
         let Some(x) = a.as_f64() else {
             miss(format!("a number {op} {b}"), show(a));
@@ -197,12 +222,21 @@ pub fn check(what: &str, m: &Matcher, actual: Option<&Value>, render: Render) ->
         }
     }
     if m.vschar == Some(true) && !text.chars().all(|c| (' '..='~').contains(&c)) {
-        miss("VSCHAR characters only (0x20–0x7E)".into(), "other characters".into());
+        miss(
+            "VSCHAR characters only (0x20–0x7E)".into(),
+            "other characters".into(),
+        );
     }
     if let Some(bits) = m.min_entropy_bits {
         let est = entropy_bits(&text);
         if est < bits as f64 {
-            miss(format!("at least {bits} bits of entropy"), format!("at most {est:.0} bits ({} characters)", text.chars().count()));
+            miss(
+                format!("at least {bits} bits of entropy"),
+                format!(
+                    "at most {est:.0} bits ({} characters)",
+                    text.chars().count()
+                ),
+            );
         }
     }
     Ok(out)
@@ -221,21 +255,126 @@ mod tests {
     #[test]
     fn each_key_holds_and_fails() {
         let cases: Vec<(Matcher, Value, Value)> = vec![
-            (Matcher { eq: Some(json!("{{x}}")), ..Default::default() }, json!(42), json!(41)),
-            (Matcher { ne: Some(json!("a")), ..Default::default() }, json!("b"), json!("a")),
-            (Matcher { ieq: Some("bearer".into()), ..Default::default() }, json!("Bearer"), json!("mac")),
-            (Matcher { one_of: Some(vec![json!(1), json!(2)]), ..Default::default() }, json!(2), json!(3)),
-            (Matcher { contains: Some("no-store".into()), ..Default::default() }, json!("private, no-store"), json!("private")),
-            (Matcher { has_token: Some("no-store".into()), ..Default::default() }, json!("private, No-Store"), json!("no-stored")),
-            (Matcher { matches: Some("^[0-9]+$".into()), ..Default::default() }, json!("123"), json!("12a")),
-            (Matcher { json_type: Some("number".into()), ..Default::default() }, json!(3600), json!("3600")),
-            (Matcher { json_type: Some("integer".into()), ..Default::default() }, json!(3600), json!(1.5)),
-            (Matcher { gt: Some(json!(0)), ..Default::default() }, json!(1), json!(0)),
-            (Matcher { le: Some(json!("{{x}}")), ..Default::default() }, json!(42), json!(43)),
-            (Matcher { set_eq: Some(json!("a b")), ..Default::default() }, json!(["b", "a"]), json!("a")),
-            (Matcher { vschar: Some(true), ..Default::default() }, json!("abc~"), json!("ab\u{7f}")),
-            (Matcher { min_entropy_bits: Some(128), ..Default::default() }, json!("k3J9xQ2mZr8Lp5Vw7Ty1Nb4Hc6Df0Gs"), json!("deadbeef")),
-            (Matcher { exists: Some(false), ..Default::default() }, json!(null), json!(1)),
+            (
+                Matcher {
+                    eq: Some(json!("{{x}}")),
+                    ..Default::default()
+                },
+                json!(42),
+                json!(41),
+            ),
+            (
+                Matcher {
+                    ne: Some(json!("a")),
+                    ..Default::default()
+                },
+                json!("b"),
+                json!("a"),
+            ),
+            (
+                Matcher {
+                    ieq: Some("bearer".into()),
+                    ..Default::default()
+                },
+                json!("Bearer"),
+                json!("mac"),
+            ),
+            (
+                Matcher {
+                    one_of: Some(vec![json!(1), json!(2)]),
+                    ..Default::default()
+                },
+                json!(2),
+                json!(3),
+            ),
+            (
+                Matcher {
+                    contains: Some("no-store".into()),
+                    ..Default::default()
+                },
+                json!("private, no-store"),
+                json!("private"),
+            ),
+            (
+                Matcher {
+                    has_token: Some("no-store".into()),
+                    ..Default::default()
+                },
+                json!("private, No-Store"),
+                json!("no-stored"),
+            ),
+            (
+                Matcher {
+                    matches: Some("^[0-9]+$".into()),
+                    ..Default::default()
+                },
+                json!("123"),
+                json!("12a"),
+            ),
+            (
+                Matcher {
+                    json_type: Some("number".into()),
+                    ..Default::default()
+                },
+                json!(3600),
+                json!("3600"),
+            ),
+            (
+                Matcher {
+                    json_type: Some("integer".into()),
+                    ..Default::default()
+                },
+                json!(3600),
+                json!(1.5),
+            ),
+            (
+                Matcher {
+                    gt: Some(json!(0)),
+                    ..Default::default()
+                },
+                json!(1),
+                json!(0),
+            ),
+            (
+                Matcher {
+                    le: Some(json!("{{x}}")),
+                    ..Default::default()
+                },
+                json!(42),
+                json!(43),
+            ),
+            (
+                Matcher {
+                    set_eq: Some(json!("a b")),
+                    ..Default::default()
+                },
+                json!(["b", "a"]),
+                json!("a"),
+            ),
+            (
+                Matcher {
+                    vschar: Some(true),
+                    ..Default::default()
+                },
+                json!("abc~"),
+                json!("ab\u{7f}"),
+            ),
+            (
+                Matcher {
+                    min_entropy_bits: Some(128),
+                    ..Default::default()
+                },
+                json!("k3J9xQ2mZr8Lp5Vw7Ty1Nb4Hc6Df0Gs"),
+                json!("deadbeef"),
+            ),
+            (
+                Matcher {
+                    exists: Some(false),
+                    ..Default::default()
+                },
+                json!(null),
+                json!(1),
+            ),
         ];
         for (i, (m, good, bad)) in cases.into_iter().enumerate() {
             let good = if i == 14 { None } else { Some(good) };
@@ -246,7 +385,24 @@ mod tests {
 
     #[test]
     fn absent_values_fail_value_checks() {
-        assert_eq!(run(Matcher { eq: Some(json!(1)), ..Default::default() }, None).len(), 1);
-        assert!(run(Matcher { ne: Some(json!(1)), ..Default::default() }, None).is_empty());
+        assert_eq!(
+            run(
+                Matcher {
+                    eq: Some(json!(1)),
+                    ..Default::default()
+                },
+                None
+            )
+            .len(),
+            1
+        );
+        assert!(run(
+            Matcher {
+                ne: Some(json!(1)),
+                ..Default::default()
+            },
+            None
+        )
+        .is_empty());
     }
 }

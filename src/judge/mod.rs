@@ -32,7 +32,10 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// All values of a header, joined as a list (RFC 9110 §5.3).
     pub fn header_joined(&self, name: &str) -> Option<String> {
@@ -53,7 +56,9 @@ impl Response {
     }
     /// The granted scope: the response's `scope`, else what was requested.
     pub fn effective_scope(&self) -> Option<String> {
-        self.field_str("scope").map(str::to_string).or_else(|| self.requested_scope.clone())
+        self.field_str("scope")
+            .map(str::to_string)
+            .or_else(|| self.requested_scope.clone())
     }
     /// A short excerpt of the body for messages.
     pub fn excerpt(&self) -> String {
@@ -119,8 +124,16 @@ pub struct Mismatch {
 }
 
 impl Mismatch {
-    pub fn new(check: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Mismatch {
-        Mismatch { check: check.into(), expected: expected.into(), actual: actual.into() }
+    pub fn new(
+        check: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Mismatch {
+        Mismatch {
+            check: check.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+        }
     }
 }
 

@@ -20,7 +20,11 @@ pub fn check(
 ) -> Result<Vec<Mismatch>, Unresolved> {
     let mut out = Vec::new();
     let Some(actual) = r.effective_scope() else {
-        out.push(Mismatch::new("scope", "a scope (in the response, or requested)", format!("none (status {})", r.status)));
+        out.push(Mismatch::new(
+            "scope",
+            "a scope (in the response, or requested)",
+            format!("none (status {})", r.status),
+        ));
         return Ok(out);
     };
     let actual = set(&actual);
@@ -29,27 +33,47 @@ pub fn check(
     };
     if let Some(w) = want(&m.eq)? {
         if w != actual {
-            out.push(Mismatch::new("scope", format!("equal to {}", show(&w)), show(&actual)));
+            out.push(Mismatch::new(
+                "scope",
+                format!("equal to {}", show(&w)),
+                show(&actual),
+            ));
         }
     }
     if let Some(w) = want(&m.ne)? {
         if w == actual {
-            out.push(Mismatch::new("scope", format!("not {}", show(&w)), show(&actual)));
+            out.push(Mismatch::new(
+                "scope",
+                format!("not {}", show(&w)),
+                show(&actual),
+            ));
         }
     }
     if let Some(w) = want(&m.subset_of)? {
         if !actual.is_subset(&w) {
-            out.push(Mismatch::new("scope", format!("within {}", show(&w)), show(&actual)));
+            out.push(Mismatch::new(
+                "scope",
+                format!("within {}", show(&w)),
+                show(&actual),
+            ));
         }
     }
     if let Some(w) = want(&m.includes)? {
         if !w.is_subset(&actual) {
-            out.push(Mismatch::new("scope", format!("including {}", show(&w)), show(&actual)));
+            out.push(Mismatch::new(
+                "scope",
+                format!("including {}", show(&w)),
+                show(&actual),
+            ));
         }
     }
     if let Some(w) = want(&m.excludes)? {
         if !w.is_disjoint(&actual) {
-            out.push(Mismatch::new("scope", format!("without {}", show(&w)), show(&actual)));
+            out.push(Mismatch::new(
+                "scope",
+                format!("without {}", show(&w)),
+                show(&actual),
+            ));
         }
     }
     Ok(out)

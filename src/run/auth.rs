@@ -15,7 +15,10 @@ pub const WRONG_SECRET: &str = "refresh-conformance-wrong-secret";
 pub fn basic_header(id: &str, secret: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let raw = format!("{}:{}", enc(id), enc(secret));
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
 }
 
 fn form(req: &mut Request) -> &mut Vec<(String, String)> {
@@ -24,7 +27,10 @@ fn form(req: &mut Request) -> &mut Vec<(String, String)> {
 
 fn secret<'a>(client: &'a Client, mode: &str) -> Result<&'a str, Unresolved> {
     client.secret.as_deref().ok_or_else(|| {
-        Unresolved::Skip(format!("auth mode `{mode}` needs a client secret; client `{}` has none", client.role))
+        Unresolved::Skip(format!(
+            "auth mode `{mode}` needs a client secret; client `{}` has none",
+            client.role
+        ))
     })
 }
 
@@ -41,19 +47,30 @@ pub fn apply(
     let id = client.id.clone();
     match mode {
         AuthMode::Default => match client.auth {
-            AuthMethod::ClientSecretBasic => apply(client, AuthMode::Basic, req, audience, now, redactor)?,
-            AuthMethod::ClientSecretPost => apply(client, AuthMode::Post, req, audience, now, redactor)?,
+            AuthMethod::ClientSecretBasic => {
+                apply(client, AuthMode::Basic, req, audience, now, redactor)?
+            }
+            AuthMethod::ClientSecretPost => {
+                apply(client, AuthMode::Post, req, audience, now, redactor)?
+            }
             AuthMethod::None => form(req).push(("client_id".into(), id)),
             AuthMethod::PrivateKeyJwt => {
                 let key = client.key.as_ref().ok_or_else(|| {
-                    Unresolved::Error(format!("client `{}` uses private_key_jwt but has no key", client.role))
+                    Unresolved::Error(format!(
+                        "client `{}` uses private_key_jwt but has no key",
+                        client.role
+                    ))
                 })?;
-                let jwt = crate::target::assertion::client_assertion(key, &client.id, audience, now)
-                    .map_err(|e| Unresolved::Error(format!("client `{}`: {e}", client.role)))?;
+                let jwt =
+                    crate::target::assertion::client_assertion(key, &client.id, audience, now)
+                        .map_err(|e| Unresolved::Error(format!("client `{}`: {e}", client.role)))?;
                 redactor.add_token(&jwt, "assertion", &client.role);
                 let f = form(req);
                 f.push(("client_id".into(), id));
-                f.push(("client_assertion_type".into(), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into()));
+                f.push((
+                    "client_assertion_type".into(),
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+                ));
                 f.push(("client_assertion".into(), jwt));
             }
         },
@@ -61,7 +78,8 @@ pub fn apply(
         AuthMode::Omit => {}
         AuthMode::Basic => {
             let s = secret(client, "basic")?;
-            req.headers.push(("authorization".into(), basic_header(&id, s)));
+            req.headers
+                .push(("authorization".into(), basic_header(&id, s)));
         }
         AuthMode::Post => {
             let s = secret(client, "post")?.to_string();
@@ -69,7 +87,9 @@ pub fn apply(
             f.push(("client_id".into(), id));
             f.push(("client_secret".into(), s));
         }
-        AuthMode::BasicWrongSecret => req.headers.push(("authorization".into(), basic_header(&id, WRONG_SECRET))),
+        AuthMode::BasicWrongSecret => req
+            .headers
+            .push(("authorization".into(), basic_header(&id, WRONG_SECRET))),
         AuthMode::PostWrongSecret => {
             let f = form(req);
             f.push(("client_id".into(), id));
@@ -77,7 +97,8 @@ pub fn apply(
         }
         AuthMode::BasicAndPost => {
             let s = secret(client, "basic_and_post")?.to_string();
-            req.headers.push(("authorization".into(), basic_header(&id, &s)));
+            req.headers
+                .push(("authorization".into(), basic_header(&id, &s)));
             let f = form(req);
             f.push(("client_id".into(), id));
             f.push(("client_secret".into(), s));

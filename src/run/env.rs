@@ -45,7 +45,12 @@ pub struct RunEnv {
 }
 
 impl RunEnv {
-    pub fn new(target: Target, redactor: Arc<Redactor>, permits: Arc<Semaphore>, opts: RunOptions) -> Result<RunEnv, String> {
+    pub fn new(
+        target: Target,
+        redactor: Arc<Redactor>,
+        permits: Arc<Semaphore>,
+        opts: RunOptions,
+    ) -> Result<RunEnv, String> {
         for (value, label) in &target.secrets {
             redactor.add_secret(value, label);
         }
@@ -55,7 +60,15 @@ impl RunEnv {
             }
         }
         let http = Http::for_target(&target)?;
-        Ok(RunEnv { target: Arc::new(target), http: Arc::new(http), redactor, permits, opts, jwks: OnceCell::new(), seeds: Default::default() })
+        Ok(RunEnv {
+            target: Arc::new(target),
+            http: Arc::new(http),
+            redactor,
+            permits,
+            opts,
+            jwks: OnceCell::new(),
+            seeds: Default::default(),
+        })
     }
 }
 
@@ -63,7 +76,11 @@ impl RunEnv {
     /// The current seed refresh token of a `refresh_token_env` source: rotation
     /// replaces it, so later trials present the newest token.
     pub fn seed_token(&self, var: &str, initial: &str) -> String {
-        self.seeds.lock().entry(var.to_string()).or_insert_with(|| initial.to_string()).clone()
+        self.seeds
+            .lock()
+            .entry(var.to_string())
+            .or_insert_with(|| initial.to_string())
+            .clone()
     }
     pub fn update_seed(&self, old: &str, new: &str) {
         for v in self.seeds.lock().values_mut() {

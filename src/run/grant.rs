@@ -21,7 +21,10 @@ impl Trial<'_> {
         params: &BTreeMap<String, String>,
     ) -> Result<Response, Stop> {
         let source = client.grant.clone().ok_or_else(|| {
-            Stop::Skip(format!("client `{}` has no grant source (add [clients.{}.grant] or a target [grant])", client.role, client.role))
+            Stop::Skip(format!(
+                "client `{}` has no grant source (add [clients.{}.grant] or a target [grant])",
+                client.role, client.role
+            ))
         })?;
         if explicit_scope && !source.scope_selectable() {
             return Err(Stop::Skip(format!(
@@ -32,7 +35,11 @@ impl Trial<'_> {
         }
         let token_url = self.env.target.endpoints.token.clone();
         match source {
-            GrantSource::Password { username, password, params: extra } => {
+            GrantSource::Password {
+                username,
+                password,
+                params: extra,
+            } => {
                 let mut form = vec![
                     ("grant_type".to_string(), "password".to_string()),
                     ("username".to_string(), username),
@@ -43,22 +50,50 @@ impl Trial<'_> {
                 form.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let mut req = Request::post_form(&token_url, form);
                 req.consuming = true;
-                auth::apply(client, AuthMode::Default, &mut req, &token_url, self.now(), &self.env.redactor)?;
+                auth::apply(
+                    client,
+                    AuthMode::Default,
+                    &mut req,
+                    &token_url,
+                    self.now(),
+                    &self.env.redactor,
+                )?;
                 self.send(step, req, Some(scope.to_string())).await
             }
-            GrantSource::AuthorizationCode { username, password, redirect_uri } => {
-                let authz = self.env.target.endpoints.authorization.clone().ok_or_else(|| {
-                    Stop::Error("the authorization_code grant source needs an authorization endpoint".into())
-                })?;
-                let verifier = format!("{:032x}{:032x}", rand::random::<u128>(), rand::random::<u128>());
-                let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+            GrantSource::AuthorizationCode {
+                username,
+                password,
+                redirect_uri,
+            } => {
+                let authz = self
+                    .env
+                    .target
+                    .endpoints
+                    .authorization
+                    .clone()
+                    .ok_or_else(|| {
+                        Stop::Error(
+                            "the authorization_code grant source needs an authorization endpoint"
+                                .into(),
+                        )
+                    })?;
+                let verifier = format!(
+                    "{:032x}{:032x}",
+                    rand::random::<u128>(),
+                    rand::random::<u128>()
+                );
+                let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(sha2::Sha256::digest(verifier.as_bytes()));
                 self.env.redactor.add_token(&verifier, "pkce", step);
                 let mut form = vec![
                     ("response_type".to_string(), "code".to_string()),
                     ("client_id".to_string(), client.id.clone()),
                     ("redirect_uri".to_string(), redirect_uri.clone()),
                     ("scope".to_string(), scope.to_string()),
-                    ("state".to_string(), format!("{:016x}", rand::random::<u64>())),
+                    (
+                        "state".to_string(),
+                        format!("{:016x}", rand::random::<u64>()),
+                    ),
                     ("code_challenge".to_string(), challenge),
                     ("code_challenge_method".to_string(), "S256".to_string()),
                     ("username".to_string(), username),
@@ -66,7 +101,9 @@ impl Trial<'_> {
                 ];
                 form.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let authorize_step = format!("{step}:authorize");
-                let reply = self.send(&authorize_step, Request::post_form(&authz, form), None).await?;
+                let reply = self
+                    .send(&authorize_step, Request::post_form(&authz, form), None)
+                    .await?;
                 let location = reply.header("location").unwrap_or_default().to_string();
                 let code = url::Url::parse(&location)
                     .ok()
@@ -87,7 +124,14 @@ impl Trial<'_> {
                 ];
                 let mut req = Request::post_form(&token_url, form);
                 req.consuming = true;
-                auth::apply(client, AuthMode::Default, &mut req, &token_url, self.now(), &self.env.redactor)?;
+                auth::apply(
+                    client,
+                    AuthMode::Default,
+                    &mut req,
+                    &token_url,
+                    self.now(),
+                    &self.env.redactor,
+                )?;
                 self.send(step, req, Some(scope.to_string())).await
             }
             GrantSource::Command { argv, .. } => {
@@ -95,9 +139,18 @@ impl Trial<'_> {
                     ("client.id".to_string(), client.id.clone()),
                     ("scope".to_string(), scope.to_string()),
                 ]);
-                let json = crate::target::command::run_grant_command(&argv, &vars, self.env.target.http.timeout * 6)
-                    .await
-                    .map_err(|e| Stop::Error(format!("grant source command failed: {}", self.env.redactor.redact(&e))))?;
+                let json = crate::target::command::run_grant_command(
+                    &argv,
+                    &vars,
+                    self.env.target.http.timeout * 6,
+                )
+                .await
+                .map_err(|e| {
+                    Stop::Error(format!(
+                        "grant source command failed: {}",
+                        self.env.redactor.redact(&e)
+                    ))
+                })?;
                 Ok(self.synthetic(step, "command", json, scope))
             }
             GrantSource::RefreshTokenEnv { var, token } => {
@@ -109,7 +162,13 @@ impl Trial<'_> {
     }
 
     /// A grant response that did not come over HTTP (command output, a seed token).
-    fn synthetic(&mut self, step: &str, source: &str, json: serde_json::Value, scope: &str) -> Response {
+    fn synthetic(
+        &mut self,
+        step: &str,
+        source: &str,
+        json: serde_json::Value,
+        scope: &str,
+    ) -> Response {
         let body = json.to_string();
         let reply = super::http::Reply {
             status: 200,
@@ -117,7 +176,11 @@ impl Trial<'_> {
             body: body.into_bytes(),
             elapsed: std::time::Duration::ZERO,
         };
-        let req = Request { method: "GRANT".into(), url: format!("({source} grant source)"), ..Default::default() };
+        let req = Request {
+            method: "GRANT".into(),
+            url: format!("({source} grant source)"),
+            ..Default::default()
+        };
         let (resp, ex) = self.to_response(step, &req, Ok(reply), Some(scope.to_string()));
         self.transcript.push(ex);
         resp.unwrap_or_default()

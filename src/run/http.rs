@@ -24,7 +24,12 @@ pub struct Request {
 
 impl Request {
     pub fn post_form(url: &str, form: Vec<(String, String)>) -> Request {
-        Request { method: "POST".into(), url: url.into(), form: Some(form), ..Default::default() }
+        Request {
+            method: "POST".into(),
+            url: url.into(),
+            form: Some(form),
+            ..Default::default()
+        }
     }
     /// The URL with its query string.
     pub fn full_url(&self) -> String {
@@ -89,9 +94,14 @@ impl Http {
             b = b.no_proxy();
         }
         if let Some(path) = &s.ca_bundle {
-            let pem = std::fs::read(path).map_err(|e| format!("ca_bundle {}: {e}", path.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| format!("ca_bundle {}: not a PEM certificate bundle: {e}", path.display()))?;
+            let pem =
+                std::fs::read(path).map_err(|e| format!("ca_bundle {}: {e}", path.display()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                format!(
+                    "ca_bundle {}: not a PEM certificate bundle: {e}",
+                    path.display()
+                )
+            })?;
             for c in certs {
                 b = b.add_root_certificate(c);
             }
@@ -107,7 +117,9 @@ impl Http {
     }
 
     async fn pace(&self) {
-        let Some(rate) = self.settings.rate.filter(|r| *r > 0.0) else { return };
+        let Some(rate) = self.settings.rate.filter(|r| *r > 0.0) else {
+            return;
+        };
         let gap = Duration::from_secs_f64(1.0 / rate);
         let wait_until = {
             let mut next = self.next_slot.lock().await;
@@ -144,7 +156,12 @@ impl Http {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         loop {
@@ -159,10 +176,20 @@ impl Http {
                     body.extend_from_slice(&c);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(TransportError(format!("reading the body (status {status}): {}", describe(&e)))),
+                Err(e) => {
+                    return Err(TransportError(format!(
+                        "reading the body (status {status}): {}",
+                        describe(&e)
+                    )))
+                }
             }
         }
-        Ok(Reply { status, headers, body, elapsed: start.elapsed() })
+        Ok(Reply {
+            status,
+            headers,
+            body,
+            elapsed: start.elapsed(),
+        })
     }
 
     /// Send, retrying only after 429/503 (honouring Retry-After), within bounds.

@@ -8,6 +8,7 @@ pub mod http;
 pub mod observe;
 pub mod outcome;
 pub mod plan;
+pub mod retry;
 pub mod runner;
 pub mod steps;
 pub mod token_scan;
@@ -20,7 +21,12 @@ use std::time::Instant;
 use trial::{Stop, Trial};
 
 /// Run one scenario against one target; never panics on IdP input.
-pub async fn execute(env: &RunEnv, scenario: &Scenario, name: String, plan_skip: Option<String>) -> TrialRecord {
+pub async fn execute(
+    env: &RunEnv,
+    scenario: &Scenario,
+    name: String,
+    plan_skip: Option<String>,
+) -> TrialRecord {
     let start = Instant::now();
     let mut trial = Trial::new(env, scenario);
     let stop = match plan_skip {

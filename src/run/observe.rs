@@ -30,7 +30,11 @@ impl Trial<'_> {
         }
         match &r.json {
             Some(serde_json::Value::Object(o)) => {
-                let mut keys: Vec<&str> = o.keys().map(String::as_str).filter(|k| *k != "error_description").collect();
+                let mut keys: Vec<&str> = o
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| *k != "error_description")
+                    .collect();
                 keys.sort();
                 put("fields", keys.join(" "));
             }
@@ -45,8 +49,17 @@ impl Trial<'_> {
             put("scope", set.join(" "));
         }
         match r.field("expires_in") {
-            Some(serde_json::Value::Number(n)) => put("expires_in", lifetime_bucket(n.as_f64().unwrap_or(0.0)).into()),
-            Some(other) => put("expires_in", format!("not a number ({})", if other.is_string() { "string" } else { "other" })),
+            Some(serde_json::Value::Number(n)) => put(
+                "expires_in",
+                lifetime_bucket(n.as_f64().unwrap_or(0.0)).into(),
+            ),
+            Some(other) => put(
+                "expires_in",
+                format!(
+                    "not a number ({})",
+                    if other.is_string() { "string" } else { "other" }
+                ),
+            ),
             None => {}
         }
         if let Some(a) = r.field("active").and_then(|v| v.as_bool()) {
@@ -60,7 +73,8 @@ impl Trial<'_> {
                 Some(t) if t == presented => "same",
                 Some(_) => "new",
             };
-            self.observations.insert(format!("{name}.new_refresh_token"), v.into());
+            self.observations
+                .insert(format!("{name}.new_refresh_token"), v.into());
         }
     }
 
@@ -76,7 +90,11 @@ impl Trial<'_> {
             };
             *by.entry(k).or_default() += 1;
         }
-        let tally = by.iter().map(|(k, v)| format!("{v}×{k}")).collect::<Vec<_>>().join(", ");
+        let tally = by
+            .iter()
+            .map(|(k, v)| format!("{v}×{k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         self.observations.insert(format!("{name}.outcomes"), tally);
     }
 }

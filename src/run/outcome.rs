@@ -5,29 +5,56 @@ use crate::record::{FailKind, Finding, Outcome};
 use crate::scenario::model::Level;
 
 pub fn decide(stop: Option<&Stop>, findings: &[Finding], strict: bool) -> (Outcome, String) {
-    let more = |n: usize| if n > 1 { format!(" (+{} more)", n - 1) } else { String::new() };
+    let more = |n: usize| {
+        if n > 1 {
+            format!(" (+{} more)", n - 1)
+        } else {
+            String::new()
+        }
+    };
     if let Some(p) = findings.iter().find(|f| f.precondition) {
         let n = findings.iter().filter(|f| f.precondition).count();
-        let msg = format!("precondition not met, so the check could not be made: {}{}", p.describe(), more(n));
+        let msg = format!(
+            "precondition not met, so the check could not be made: {}{}",
+            p.describe(),
+            more(n)
+        );
         return (Outcome::Error { cause: msg.clone() }, msg);
     }
     match stop {
         Some(Stop::Error(e)) => return (Outcome::Error { cause: e.clone() }, e.clone()),
-        Some(Stop::Skip(s)) if findings.is_empty() => return (Outcome::Skip { reason: s.clone() }, s.clone()),
+        Some(Stop::Skip(s)) if findings.is_empty() => {
+            return (Outcome::Skip { reason: s.clone() }, s.clone())
+        }
         _ => {}
     }
-    let failing: Vec<&Finding> = findings.iter().filter(|f| f.level == Level::Must || strict).collect();
+    let failing: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.level == Level::Must || strict)
+        .collect();
     if let Some(first) = failing.first() {
-        let kind = if failing.iter().any(|f| f.kind == FailKind::SpecViolation) && first.kind != FailKind::SpecViolation {
+        let kind = if failing.iter().any(|f| f.kind == FailKind::SpecViolation)
+            && first.kind != FailKind::SpecViolation
+        {
             FailKind::SpecViolation
         } else {
             first.kind
         };
-        let msg = format!("{}: {}{}", kind.as_str(), first.describe(), more(failing.len()));
+        let msg = format!(
+            "{}: {}{}",
+            kind.as_str(),
+            first.describe(),
+            more(failing.len())
+        );
         return (Outcome::Fail { kind }, msg);
     }
     if let Some(first) = findings.first() {
-        let msg = format!("WARN ({} level): {}{}", first.level, first.describe(), more(findings.len()));
+        let msg = format!(
+            "WARN ({} level): {}{}",
+            first.level,
+            first.describe(),
+            more(findings.len())
+        );
         return (Outcome::Warn, msg);
     }
     (Outcome::Pass, "ok".into())
@@ -35,11 +62,21 @@ pub fn decide(stop: Option<&Stop>, findings: &[Finding], strict: bool) -> (Outco
 
 /// A baseline's known deviation: a matching outcome becomes a skip; a pass is a
 /// warning that the entry can go.
-pub fn apply_baseline(outcome: Outcome, message: String, expected: Option<&(String, String)>) -> (Outcome, String, Option<String>) {
-    let Some((label, reason)) = expected else { return (outcome, message, None) };
+pub fn apply_baseline(
+    outcome: Outcome,
+    message: String,
+    expected: Option<&(String, String)>,
+) -> (Outcome, String, Option<String>) {
+    let Some((label, reason)) = expected else {
+        return (outcome, message, None);
+    };
     if outcome.label() == label {
         let r = format!("known deviation: {reason}");
-        return (Outcome::Skip { reason: r.clone() }, format!("{r} (was: {message})"), Some(reason.clone()));
+        return (
+            Outcome::Skip { reason: r.clone() },
+            format!("{r} (was: {message})"),
+            Some(reason.clone()),
+        );
     }
     if outcome == Outcome::Pass {
         let m = format!("WARN: the baseline expects `{label}` ({reason}), but it passed: no longer seen; remove it");

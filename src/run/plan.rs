@@ -17,8 +17,21 @@ pub struct Filters {
 
 impl Filters {
     pub fn selects(&self, name: &str) -> bool {
-        let m = |w: &String| if self.exact { name == w } else { name.contains(w.as_str()) };
-        (self.words.is_empty() || self.words.iter().any(m)) && !self.skip.iter().any(|s| if self.exact { name == s } else { name.contains(s.as_str()) })
+        let m = |w: &String| {
+            if self.exact {
+                name == w
+            } else {
+                name.contains(w.as_str())
+            }
+        };
+        (self.words.is_empty() || self.words.iter().any(m))
+            && !self.skip.iter().any(|s| {
+                if self.exact {
+                    name == s
+                } else {
+                    name.contains(s.as_str())
+                }
+            })
     }
 }
 
@@ -44,8 +57,19 @@ pub fn plan(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> Ve
                 continue;
             }
             let ignored = s.file.ignored;
-            let runs = if filters.ignored { ignored } else { !ignored || filters.include_ignored };
-            out.push(Planned { name, target: ti, scenario: si, ignored, runs, skip: applicability(t, s) });
+            let runs = if filters.ignored {
+                ignored
+            } else {
+                !ignored || filters.include_ignored
+            };
+            out.push(Planned {
+                name,
+                target: ti,
+                scenario: si,
+                ignored,
+                runs,
+                skip: applicability(t, s),
+            });
         }
     }
     out
@@ -55,14 +79,21 @@ pub fn plan(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> Ve
 pub fn applicability(t: &Target, s: &Scenario) -> Option<String> {
     let view = t.behaviour_view(s.client());
     if !t.clients.contains_key(s.client()) {
-        return Some(format!("the target has no `{}` client (add [clients.{}])", s.client(), s.client()));
+        return Some(format!(
+            "the target has no `{}` client (add [clients.{}])",
+            s.client(),
+            s.client()
+        ));
     }
     for c in &s.conditions {
         match c.eval(&view) {
             Ok(true) => {}
             Ok(false) => {
                 let actual = view.get(c.key()).map(|v| v.render()).unwrap_or_default();
-                return Some(format!("not applicable: needs `{c}`, and {} = {actual}", c.key()));
+                return Some(format!(
+                    "not applicable: needs `{c}`, and {} = {actual}",
+                    c.key()
+                ));
             }
             Err(key) => return Some(view.unknown_reason(&key)),
         }

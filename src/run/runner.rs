@@ -39,12 +39,24 @@ pub fn run(
     redactor: Arc<Redactor>,
 ) -> Result<RunResult, String> {
     let planned = plan(&targets, &scenarios, filters);
-    let threads = console.test_threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let threads = console
+        .test_threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1);
     let permits = Arc::new(tokio::sync::Semaphore::new(threads));
     let scenarios = Arc::new(scenarios);
     let mut envs = Vec::new();
     for t in targets {
-        envs.push(Arc::new(RunEnv::new(t, redactor.clone(), permits.clone(), opts.clone())?));
+        envs.push(Arc::new(RunEnv::new(
+            t,
+            redactor.clone(),
+            permits.clone(),
+            opts.clone(),
+        )?));
     }
 
     let mut trials = Vec::new();
@@ -58,12 +70,15 @@ pub fn run(
         let env = envs[p.target].clone();
         let scenarios = scenarios.clone();
         let (si, name, skip) = (p.scenario, p.name.clone(), p.skip.clone());
-        let handle = rt.spawn(async move { super::execute(&env, &scenarios[si], name, skip).await });
+        let handle =
+            rt.spawn(async move { super::execute(&env, &scenarios[si], name, skip).await });
         let (tx, rx) = std::sync::mpsc::channel::<TrialRecord>();
         handles.push(Some(rx));
         let rt_handle = rt.handle().clone();
         let trial = Trial::ignorable_test(p.name.clone(), move || {
-            let record = rt_handle.block_on(handle).map_err(|e| format!("trial task failed: {e}"))?;
+            let record = rt_handle
+                .block_on(handle)
+                .map_err(|e| format!("trial task failed: {e}"))?;
             let result = completion(&record);
             let _ = tx.send(record);
             result
@@ -84,7 +99,11 @@ pub fn run(
     };
     let _conclusion = libtest_mimic::run(&args, trials);
 
-    let records = handles.into_iter().flatten().filter_map(|rx| rx.try_recv().ok()).collect();
+    let records = handles
+        .into_iter()
+        .flatten()
+        .filter_map(|rx| rx.try_recv().ok())
+        .collect();
     Ok(RunResult { records, planned })
 }
 
@@ -97,7 +116,11 @@ fn completion(r: &TrialRecord) -> Result<Completion, libtest_mimic::Failed> {
         }
         Outcome::Skip { reason } => Ok(Completion::ignored_with(reason)),
         Outcome::Fail { .. } | Outcome::Error { .. } => {
-            let label = if matches!(r.outcome, Outcome::Error { .. }) { "ERROR (the harness could not judge)" } else { "FAIL" };
+            let label = if matches!(r.outcome, Outcome::Error { .. }) {
+                "ERROR (the harness could not judge)"
+            } else {
+                "FAIL"
+            };
             Err(format!("{label}\n{}", r.details()).into())
         }
     }
@@ -105,8 +128,12 @@ fn completion(r: &TrialRecord) -> Result<Completion, libtest_mimic::Failed> {
 
 /// Exit codes (DESIGN.md contract): 0 clean, 1 failures, 3 errors only.
 pub fn exit_code(records: &[TrialRecord], strict: bool) -> i32 {
-    let fail = records.iter().any(|r| matches!(r.outcome, Outcome::Fail { .. }) || (strict && r.outcome == Outcome::Warn));
-    let error = records.iter().any(|r| matches!(r.outcome, Outcome::Error { .. }));
+    let fail = records.iter().any(|r| {
+        matches!(r.outcome, Outcome::Fail { .. }) || (strict && r.outcome == Outcome::Warn)
+    });
+    let error = records
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Error { .. }));
     if fail {
         1
     } else if error {

@@ -28,7 +28,10 @@ impl Trial<'_> {
                 continue;
             } else {
                 let permits = self.env.permits.clone();
-                let _permit = permits.acquire_owned().await.map_err(|_| Stop::Error("run cancelled".into()))?;
+                let _permit = permits
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| Stop::Error("run cancelled".into()))?;
                 self.run_action(&name, step).await?
             };
             if let Some(r) = &produced.response {
@@ -63,7 +66,9 @@ impl Trial<'_> {
     fn client(&self, role: Option<&String>) -> Result<Client, Stop> {
         let role = role.map(String::as_str).unwrap_or("main");
         self.env.target.clients.get(role).cloned().ok_or_else(|| {
-            Stop::Skip(format!("the target has no `{role}` client (add [clients.{role}])"))
+            Stop::Skip(format!(
+                "the target has no `{role}` client (add [clients.{role}])"
+            ))
         })
     }
 
@@ -92,14 +97,19 @@ impl Trial<'_> {
             let client = self.client(g.client.as_ref())?;
             let scope = self.render(g.scope.as_deref().unwrap_or("{{scopes.granted}}"))?;
             let params = self.params(step)?.into_iter().collect();
-            let r = self.obtain_grant(name, &client, &scope, g.scope.is_some(), &params).await?;
+            let r = self
+                .obtain_grant(name, &client, &scope, g.scope.is_some(), &params)
+                .await?;
             if r.status == 200 {
                 if let Some(rt) = r.field_str("refresh_token") {
                     self.families.insert(name.to_string(), rt.to_string());
                     self.token_family.insert(rt.to_string(), name.to_string());
                 }
             }
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.refresh {
             let req = self.refresh_request(a, step)?;
@@ -107,7 +117,10 @@ impl Trial<'_> {
             let scope = req.1.clone();
             let r = self.send(name, req.0, scope).await?;
             self.follow_rotation(&presented, &r);
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.concurrent {
             let (req, scope) = self.refresh_request(&a.refresh, step)?;
@@ -116,7 +129,10 @@ impl Trial<'_> {
             for r in group.iter().flatten() {
                 self.follow_rotation(&presented, r);
             }
-            return Ok(Produced { group, ..Default::default() });
+            return Ok(Produced {
+                group,
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.revoke {
             let client = self.client(a.client.as_ref())?;
@@ -127,9 +143,19 @@ impl Trial<'_> {
             }
             form.extend(self.params(step)?);
             let mut req = Request::post_form(&url, form);
-            auth::apply(&client, a.auth.unwrap_or(AuthMode::Default), &mut req, &token_url, self.now(), &self.env.redactor)?;
+            auth::apply(
+                &client,
+                a.auth.unwrap_or(AuthMode::Default),
+                &mut req,
+                &token_url,
+                self.now(),
+                &self.env.redactor,
+            )?;
             let r = self.send(name, req, None).await?;
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.introspect {
             let client = self.client(a.client.as_ref())?;
@@ -140,9 +166,19 @@ impl Trial<'_> {
             }
             form.extend(self.params(step)?);
             let mut req = Request::post_form(&url, form);
-            auth::apply(&client, a.auth.unwrap_or(AuthMode::Default), &mut req, &token_url, self.now(), &self.env.redactor)?;
+            auth::apply(
+                &client,
+                a.auth.unwrap_or(AuthMode::Default),
+                &mut req,
+                &token_url,
+                self.now(),
+                &self.env.redactor,
+            )?;
             let r = self.send(name, req, None).await?;
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.client_credentials {
             let client = self.client(a.client.as_ref())?;
@@ -153,13 +189,31 @@ impl Trial<'_> {
             }
             form.extend(self.params(step)?);
             let mut req = Request::post_form(&token_url, form);
-            auth::apply(&client, a.auth.unwrap_or(AuthMode::Default), &mut req, &token_url, self.now(), &self.env.redactor)?;
+            auth::apply(
+                &client,
+                a.auth.unwrap_or(AuthMode::Default),
+                &mut req,
+                &token_url,
+                self.now(),
+                &self.env.redactor,
+            )?;
             let r = self.send(name, req, scope).await?;
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         if let Some(a) = &step.request {
             let url = self.endpoint(&a.endpoint)?;
-            let mut req = Request { method: a.method.clone().unwrap_or_else(|| "POST".into()).to_ascii_uppercase(), url, ..Default::default() };
+            let mut req = Request {
+                method: a
+                    .method
+                    .clone()
+                    .unwrap_or_else(|| "POST".into())
+                    .to_ascii_uppercase(),
+                url,
+                ..Default::default()
+            };
             for (k, v) in &a.query {
                 req.query.push((k.clone(), self.render(v)?));
             }
@@ -181,7 +235,14 @@ impl Trial<'_> {
             let mode = a.auth.unwrap_or(AuthMode::Omit);
             if mode != AuthMode::Omit {
                 let client = self.client(a.client.as_ref())?;
-                auth::apply(&client, mode, &mut req, &token_url, self.now(), &self.env.redactor)?;
+                auth::apply(
+                    &client,
+                    mode,
+                    &mut req,
+                    &token_url,
+                    self.now(),
+                    &self.env.redactor,
+                )?;
             }
             if req.method == "GET" {
                 // A GET carries its parameters in the query string.
@@ -191,13 +252,20 @@ impl Trial<'_> {
             }
             req.consuming = true;
             let r = self.send(name, req, None).await?;
-            return Ok(Produced { response: Some(r), ..Default::default() });
+            return Ok(Produced {
+                response: Some(r),
+                ..Default::default()
+            });
         }
         Err(Stop::Error(format!("step `{name}` has no action")))
     }
 
     /// The refresh request for an action, and the scope it asks for.
-    fn refresh_request(&self, a: &RefreshAction, step: &Step) -> Result<(Request, Option<String>), Stop> {
+    fn refresh_request(
+        &self,
+        a: &RefreshAction,
+        step: &Step,
+    ) -> Result<(Request, Option<String>), Stop> {
         let client = self.client(a.client.as_ref())?;
         let token_url = self.env.target.endpoints.token.clone();
         let mut form = vec![
@@ -208,11 +276,23 @@ impl Trial<'_> {
         if let Some(s) = &scope {
             form.push(("scope".into(), s.clone()));
         }
-        form.extend(client.refresh_params.iter().map(|(k, v)| (k.clone(), v.clone())));
+        form.extend(
+            client
+                .refresh_params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         form.extend(self.params(step)?);
         let mut req = Request::post_form(&token_url, form);
         req.consuming = true;
-        auth::apply(&client, a.auth.unwrap_or(AuthMode::Default), &mut req, &token_url, self.now(), &self.env.redactor)?;
+        auth::apply(
+            &client,
+            a.auth.unwrap_or(AuthMode::Default),
+            &mut req,
+            &token_url,
+            self.now(),
+            &self.env.redactor,
+        )?;
         // Omitted scope means the original: the family's original scope is the effective one.
         let family_scope = self
             .token_family
@@ -224,7 +304,9 @@ impl Trial<'_> {
 
     /// Track the family's current refresh token when a refresh succeeds.
     fn follow_rotation(&mut self, presented: &str, r: &Response) {
-        let Some(family) = self.token_family.get(presented).cloned() else { return };
+        let Some(family) = self.token_family.get(presented).cloned() else {
+            return;
+        };
         if r.status != 200 {
             return;
         }
@@ -238,7 +320,13 @@ impl Trial<'_> {
     }
 
     /// `count` identical requests at once.
-    async fn send_group(&mut self, name: &str, req: Request, scope: Option<String>, count: u32) -> Vec<Result<Response, String>> {
+    async fn send_group(
+        &mut self,
+        name: &str,
+        req: Request,
+        scope: Option<String>,
+        count: u32,
+    ) -> Vec<Result<Response, String>> {
         let mut set = tokio::task::JoinSet::new();
         for i in 0..count {
             let http = self.env.http.clone();
@@ -267,13 +355,19 @@ impl Trial<'_> {
     /// A wait: virtual on the emulator, real (and overlapping) on live targets.
     async fn wait(&mut self, name: &str, duration: &str, skew: bool) -> Result<(), Stop> {
         let text = self.render(duration)?;
-        let mut d = humantime::parse_duration(&text)
-            .map_err(|e| Stop::Error(format!("step `{name}`: wait `{text}` is not a duration: {e}")))?;
+        let mut d = humantime::parse_duration(&text).map_err(|e| {
+            Stop::Error(format!(
+                "step `{name}`: wait `{text}` is not a duration: {e}"
+            ))
+        })?;
         if skew {
             d += self.env.opts.clock_skew;
         }
         if d > crate::scenario::validate::MAX_LITERAL_WAIT {
-            return Err(Stop::Skip(format!("step `{name}` would wait {}, beyond any run", humantime::format_duration(d))));
+            return Err(Stop::Skip(format!(
+                "step `{name}` would wait {}, beyond any run",
+                humantime::format_duration(d)
+            )));
         }
         match &self.env.target.clock {
             Clock::Virtual { control_url } => {
@@ -285,9 +379,15 @@ impl Trial<'_> {
                     body: Some(body.to_string()),
                     ..Default::default()
                 };
-                let reply = self.env.http.send(&req).await.map_err(|e| Stop::Error(format!("advancing the emulator's clock: {}", e.0)))?;
+                let reply =
+                    self.env.http.send(&req).await.map_err(|e| {
+                        Stop::Error(format!("advancing the emulator's clock: {}", e.0))
+                    })?;
                 if reply.status != 200 {
-                    return Err(Stop::Error(format!("advancing the emulator's clock: status {}", reply.status)));
+                    return Err(Stop::Error(format!(
+                        "advancing the emulator's clock: status {}",
+                        reply.status
+                    )));
                 }
                 self.offset += Duration::from_secs(d.as_secs_f64().ceil() as u64);
             }
@@ -300,7 +400,11 @@ impl Trial<'_> {
                         humantime::format_duration(self.env.opts.max_wait)
                     )));
                 }
-                eprintln!("waiting {} for {} (step `{name}`)", humantime::format_duration(d), self.scenario.id());
+                eprintln!(
+                    "waiting {} for {} (step `{name}`)",
+                    humantime::format_duration(d),
+                    self.scenario.id()
+                );
                 tokio::time::sleep(d).await;
                 self.offset += d;
             }
@@ -309,9 +413,20 @@ impl Trial<'_> {
     }
 
     /// Judge a step's expectations; true when the trial must stop here.
-    async fn judge_step(&mut self, name: &str, step: &Step, produced: &Produced) -> Result<bool, Stop> {
-        let Some(exp) = &step.expect else { return Ok(false) };
-        let jwks = if exp.all().iter().any(|e| e.id_token.as_ref().is_some_and(|i| i.signature == Some(true))) {
+    async fn judge_step(
+        &mut self,
+        name: &str,
+        step: &Step,
+        produced: &Produced,
+    ) -> Result<bool, Stop> {
+        let Some(exp) = &step.expect else {
+            return Ok(false);
+        };
+        let jwks = if exp.all().iter().any(|e| {
+            e.id_token
+                .as_ref()
+                .is_some_and(|i| i.signature == Some(true))
+        }) {
             Some(self.jwks().await)
         } else {
             None
@@ -354,9 +469,17 @@ impl Trial<'_> {
                 self.findings.push(Finding {
                     step: name.to_string(),
                     level,
-                    kind: if e.setting.is_some() { FailKind::ProfileMismatch } else { FailKind::SpecViolation },
+                    kind: if e.setting.is_some() {
+                        FailKind::ProfileMismatch
+                    } else {
+                        FailKind::SpecViolation
+                    },
                     setting: e.setting.clone(),
-                    refs: if e.refs.is_empty() { self.scenario.file.refs.clone() } else { e.refs.clone() },
+                    refs: if e.refs.is_empty() {
+                        self.scenario.file.refs.clone()
+                    } else {
+                        e.refs.clone()
+                    },
                     check: self.env.redactor.redact(&check),
                     expected: self.env.redactor.redact(&m.expected),
                     actual: self.env.redactor.redact(&m.actual),
@@ -375,17 +498,30 @@ impl Trial<'_> {
             .jwks
             .get_or_init(|| async move {
                 let url = url.ok_or_else(|| "no jwks_uri".to_string())?;
-                let req = Request { method: "GET".into(), url: url.clone(), ..Default::default() };
-                let reply = http.send(&req).await.map_err(|e| format!("JWKS {url}: {}", e.0))?;
-                serde_json::from_slice(&reply.body).map_err(|e| format!("JWKS {url}: not a JWK set: {e}"))
+                let req = Request {
+                    method: "GET".into(),
+                    url: url.clone(),
+                    ..Default::default()
+                };
+                let reply = http
+                    .send(&req)
+                    .await
+                    .map_err(|e| format!("JWKS {url}: {}", e.0))?;
+                serde_json::from_slice(&reply.body)
+                    .map_err(|e| format!("JWKS {url}: not a JWK set: {e}"))
             })
             .await
             .clone()
     }
 }
 
-fn verify_signature(jwt: &str, jwks: Option<&Result<jsonwebtoken::jwk::JwkSet, String>>) -> SignatureCheck {
-    let Some(Ok(set)) = jwks else { return SignatureCheck::NoJwks };
+fn verify_signature(
+    jwt: &str,
+    jwks: Option<&Result<jsonwebtoken::jwk::JwkSet, String>>,
+) -> SignatureCheck {
+    let Some(Ok(set)) = jwks else {
+        return SignatureCheck::NoJwks;
+    };
     let header = match jsonwebtoken::decode_header(jwt) {
         Ok(h) => h,
         Err(e) => return SignatureCheck::Invalid(format!("undecodable JWT header: {e}")),

@@ -92,7 +92,9 @@ impl<'a> Trial<'a> {
                     _ => &target.scopes.extra,
                 };
                 v.clone().ok_or_else(|| {
-                    Unresolved::Skip(format!("the target states no scopes.{which} (set it under [scopes])"))
+                    Unresolved::Skip(format!(
+                        "the target states no scopes.{which} (set it under [scopes])"
+                    ))
                 })
             }
             ["behaviour", key] => self
@@ -102,9 +104,15 @@ impl<'a> Trial<'a> {
                 .ok_or_else(|| Unresolved::Skip(self.view.unknown_reason(key))),
             ["client", role, field] => {
                 let c = target.clients.get(*role).ok_or_else(|| {
-                    Unresolved::Skip(format!("the target has no `{role}` client (add [clients.{role}])"))
+                    Unresolved::Skip(format!(
+                        "the target has no `{role}` client (add [clients.{role}])"
+                    ))
                 })?;
-                Ok(if *field == "id" { c.id.clone() } else { c.auth.as_str().to_string() })
+                Ok(if *field == "id" {
+                    c.id.clone()
+                } else {
+                    c.auth.as_str().to_string()
+                })
             }
             ["target", "name"] => Ok(target.name.clone()),
             ["target", "issuer"] => target
@@ -120,36 +128,66 @@ impl<'a> Trial<'a> {
     fn capture(&self, step: &str, rest: &[&str]) -> Result<String, Unresolved> {
         if rest == ["current_refresh_token"] {
             return self.families.get(step).cloned().ok_or_else(|| {
-                Unresolved::Error(format!("step `{step}` started no token family with a refresh token"))
+                Unresolved::Error(format!(
+                    "step `{step}` started no token family with a refresh token"
+                ))
             });
         }
-        let r = self
-            .responses
-            .get(step)
-            .ok_or_else(|| Unresolved::Error(format!("step `{step}` has no response to capture from")))?;
+        let r = self.responses.get(step).ok_or_else(|| {
+            Unresolved::Error(format!("step `{step}` has no response to capture from"))
+        })?;
         let missing = |what: &str| {
-            Unresolved::Error(format!("step `{step}`'s response (status {}) has no {what}: {}", r.status, r.excerpt()))
+            Unresolved::Error(format!(
+                "step `{step}`'s response (status {}) has no {what}: {}",
+                r.status,
+                r.excerpt()
+            ))
         };
         match rest {
             ["status"] => Ok(r.status.to_string()),
             ["scope"] => r.effective_scope().ok_or_else(|| missing("scope")),
-            ["header", name] => r.header(name).map(str::to_string).ok_or_else(|| missing(&format!("header {name}"))),
+            ["header", name] => r
+                .header(name)
+                .map(str::to_string)
+                .ok_or_else(|| missing(&format!("header {name}"))),
             ["id_token", "claims", claim] => {
                 let jwt = r.field_str("id_token").ok_or_else(|| missing("id_token"))?;
-                let claims = crate::judge::id_token_claims(jwt).ok_or_else(|| missing("decodable id_token"))?;
-                claims.get(*claim).map(value_text).ok_or_else(|| missing(&format!("id_token claim `{claim}`")))
+                let claims = crate::judge::id_token_claims(jwt)
+                    .ok_or_else(|| missing("decodable id_token"))?;
+                claims
+                    .get(*claim)
+                    .map(value_text)
+                    .ok_or_else(|| missing(&format!("id_token claim `{claim}`")))
             }
-            [field] => r.field(field).map(value_text).ok_or_else(|| missing(&format!("`{field}`"))),
-            other => Err(Unresolved::Error(format!("`{step}.{}` is not a capture", other.join(".")))),
+            [field] => r
+                .field(field)
+                .map(value_text)
+                .ok_or_else(|| missing(&format!("`{field}`"))),
+            other => Err(Unresolved::Error(format!(
+                "`{step}.{}` is not a capture",
+                other.join(".")
+            ))),
         }
     }
 
     /// Send one request for `step`, record the redacted exchange, return the response.
-    pub async fn send(&mut self, step: &str, req: Request, requested_scope: Option<String>) -> Result<Response, Stop> {
+    pub async fn send(
+        &mut self,
+        step: &str,
+        req: Request,
+        requested_scope: Option<String>,
+    ) -> Result<Response, Stop> {
         let outcome = self.env.http.send(&req).await;
         let (response, exchange) = self.to_response(step, &req, outcome, requested_scope);
         self.transcript.push(exchange);
-        response.map_err(|e| Stop::Error(format!("step `{step}`: {} {}: {}", req.method, req.url, self.env.redactor.redact(&e))))
+        response.map_err(|e| {
+            Stop::Error(format!(
+                "step `{step}`: {} {}: {}",
+                req.method,
+                req.url,
+                self.env.redactor.redact(&e)
+            ))
+        })
     }
 
     /// Turn a reply into a Response, registering every token in it, and a redacted Exchange.
@@ -165,7 +203,11 @@ impl<'a> Trial<'a> {
             step: step.to_string(),
             method: req.method.clone(),
             url: red.redact(&req.full_url()),
-            request_headers: req.headers.iter().map(|(k, v)| (k.clone(), red.redact(v))).collect(),
+            request_headers: req
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), red.redact(v)))
+                .collect(),
             request_body: red.redact(&req.body_text()),
             ..Default::default()
         };
@@ -176,7 +218,8 @@ impl<'a> Trial<'a> {
             }
             Ok(reply) => {
                 // Strict: duplicate member names make the body ambiguous, so it is not judged as JSON.
-                let json: Option<serde_json::Value> = crate::judge::strict_json::parse(&reply.body).ok();
+                let json: Option<serde_json::Value> =
+                    crate::judge::strict_json::parse(&reply.body).ok();
                 if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
                     for (field, kind) in TOKEN_FIELDS {
                         if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
@@ -194,9 +237,19 @@ impl<'a> Trial<'a> {
                 }
                 ex.status = Some(reply.status);
                 ex.elapsed_ms = reply.elapsed.as_millis() as u64;
-                ex.response_headers = reply.headers.iter().map(|(k, v)| (k.clone(), red.redact(v))).collect();
+                ex.response_headers = reply
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), red.redact(v)))
+                    .collect();
                 ex.response_body = crate::judge::excerpt(&red.redact(&body), 2000);
-                let r = Response { status: reply.status, headers: reply.headers, body, json, requested_scope };
+                let r = Response {
+                    status: reply.status,
+                    headers: reply.headers,
+                    body,
+                    json,
+                    requested_scope,
+                };
                 (Ok(r), ex)
             }
         }
@@ -208,7 +261,11 @@ fn value_text(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(a) => a
             .iter()
-            .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()))
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| x.to_string())
+            })
             .collect::<Vec<_>>()
             .join(" "),
         other => other.to_string(),

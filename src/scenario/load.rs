@@ -47,10 +47,20 @@ pub fn parse(origin: &str, text: &str, json: bool) -> Result<ScenarioFile, Strin
 }
 
 /// Parse and validate one file.
-pub fn load_text(origin: &str, text: &str, json: bool, builtin: bool) -> Result<Scenario, Vec<String>> {
+pub fn load_text(
+    origin: &str,
+    text: &str,
+    json: bool,
+    builtin: bool,
+) -> Result<Scenario, Vec<String>> {
     let file = parse(origin, text, json).map_err(|e| vec![e])?;
     let conditions = validate::validate(origin, text, &file, builtin)?;
-    Ok(Scenario { file, origin: origin.to_string(), builtin, conditions })
+    Ok(Scenario {
+        file,
+        origin: origin.to_string(),
+        builtin,
+        conditions,
+    })
 }
 
 /// The built-in catalog.
@@ -99,7 +109,9 @@ pub fn files_under(path: &Path) -> Result<Vec<PathBuf>, String> {
         for entry in entries {
             let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
             let p = entry.path();
-            let ft = entry.file_type().map_err(|e| format!("{}: {e}", p.display()))?;
+            let ft = entry
+                .file_type()
+                .map_err(|e| format!("{}: {e}", p.display()))?;
             if ft.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e == "toml" || e == "json") {
@@ -116,11 +128,17 @@ pub fn load_file(path: &Path) -> Result<Scenario, Vec<String>> {
     let origin = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| vec![format!("{origin}: {e}")])?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(vec![format!("{origin}:1:1: file is {} bytes; scenario files are capped at {MAX_FILE_BYTES}", meta.len())]);
+        return Err(vec![format!(
+            "{origin}:1:1: file is {} bytes; scenario files are capped at {MAX_FILE_BYTES}",
+            meta.len()
+        )]);
     }
     let bytes = std::fs::read(path).map_err(|e| vec![format!("{origin}: {e}")])?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let (l, c) = locate::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        let (l, c) = locate::line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
         vec![format!("{origin}:{l}:{c}: not valid UTF-8")]
     })?;
     load_text(&origin, &text, origin.ends_with(".json"), false)
@@ -141,7 +159,10 @@ pub fn load_all(with_builtin: bool, dirs: &[PathBuf]) -> Result<Vec<Scenario>, V
         match files_under(dir) {
             Ok(files) => {
                 if files.is_empty() {
-                    errors.push(format!("{}: no scenario files (*.toml, *.json) here", dir.display()));
+                    errors.push(format!(
+                        "{}: no scenario files (*.toml, *.json) here",
+                        dir.display()
+                    ));
                 }
                 for f in files {
                     match load_file(&f) {

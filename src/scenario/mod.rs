@@ -1,6 +1,7 @@
 //! Scenarios: the language (model), loading from files and the built-in
 //! catalog, templating, and static validation.
 
+pub mod catalog_table;
 pub mod load;
 pub mod model;
 pub mod schema;

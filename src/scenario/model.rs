@@ -36,7 +36,9 @@ pub struct ScenarioFile {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -497,11 +499,19 @@ macro_rules! table_or_list {
                     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                         f.write_str($what)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<$ty, A::Error> {
-                        Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(m)).map($table)
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        m: A,
+                    ) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+                            .map($table)
                     }
-                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, s: A) -> Result<$ty, A::Error> {
-                        Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(s)).map($list)
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        s: A,
+                    ) -> Result<$ty, A::Error> {
+                        Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(s))
+                            .map($list)
                     }
                 }
                 d.deserialize_any(V)
@@ -510,5 +520,15 @@ macro_rules! table_or_list {
     };
 }
 
-table_or_list!(Expectations, |e| Expectations::One(Box::new(e)), Expectations::Many, "an expectation table or a list of them");
-table_or_list!(Form, Form::Table, Form::Pairs, "a table of form parameters or a list of [name, value] pairs");
+table_or_list!(
+    Expectations,
+    |e| Expectations::One(Box::new(e)),
+    Expectations::Many,
+    "an expectation table or a list of them"
+);
+table_or_list!(
+    Form,
+    Form::Table,
+    Form::Pairs,
+    "a table of form parameters or a list of [name, value] pairs"
+);

@@ -11,7 +11,11 @@ pub const MAX_RENDERED: usize = 1 << 20;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     Text(String),
-    Expr { path: Vec<String>, filters: Vec<Filter>, source: String },
+    Expr {
+        path: Vec<String>,
+        filters: Vec<Filter>,
+        source: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,9 +75,14 @@ fn parse_expr(inner: &str) -> Result<Part, String> {
     }
     let path: Vec<String> = path_text.split('.').map(|s| s.trim().to_string()).collect();
     if path.iter().any(|p| {
-        p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        p.is_empty()
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     }) {
-        return Err(format!("`{{{{{inner}}}}}`: a path is dot-separated names (letters, digits, _ and -)"));
+        return Err(format!(
+            "`{{{{{inner}}}}}`: a path is dot-separated names (letters, digits, _ and -)"
+        ));
     }
     let mut filters = Vec::new();
     for f in pieces {
@@ -82,17 +91,30 @@ fn parse_expr(inner: &str) -> Result<Part, String> {
             filters.push(Filter::Seconds);
             continue;
         }
-        let (name, arg) = f.split_once(':').map(|(a, b)| (a.trim(), b.trim())).unwrap_or((f, ""));
+        let (name, arg) = f
+            .split_once(':')
+            .map(|(a, b)| (a.trim(), b.trim()))
+            .unwrap_or((f, ""));
         if arg.is_empty() {
-            return Err(format!("`{{{{{inner}}}}}`: filter `{name}` needs an argument (`with:email`)"));
+            return Err(format!(
+                "`{{{{{inner}}}}}`: filter `{name}` needs an argument (`with:email`)"
+            ));
         }
         filters.push(match name {
             "with" => Filter::With(arg.to_string()),
             "without" => Filter::Without(arg.to_string()),
-            other => return Err(format!("`{{{{{inner}}}}}`: unknown filter `{other}` (known: with, without, seconds)")),
+            other => {
+                return Err(format!(
+                    "`{{{{{inner}}}}}`: unknown filter `{other}` (known: with, without, seconds)"
+                ))
+            }
         });
     }
-    Ok(Part::Expr { path, filters, source: format!("{{{{{inner}}}}}") })
+    Ok(Part::Expr {
+        path,
+        filters,
+        source: format!("{{{{{inner}}}}}"),
+    })
 }
 
 /// Every expression path in a template (for static validation).
@@ -178,7 +200,11 @@ mod tests {
     fn renders_paths_and_filters() {
         let out = render("a {{grant.refresh_token}} b", &mut ctx).unwrap();
         assert_eq!(out, "a RT1 b");
-        let out = render("{{ scopes.granted | without:offline_access | with:email }}", &mut ctx).unwrap();
+        let out = render(
+            "{{ scopes.granted | without:offline_access | with:email }}",
+            &mut ctx,
+        )
+        .unwrap();
         assert_eq!(out, "openid read email");
         let mut d = |_: &[String]| Ok("1h".to_string());
         assert_eq!(render("{{x | seconds}}", &mut d).unwrap(), "3600");
@@ -188,19 +214,28 @@ mod tests {
 
     #[test]
     fn reports_unknowns_and_syntax() {
-        assert_eq!(render("{{behaviour.grace_period}}", &mut ctx), Err(Unresolved::Skip("unknown grace".into())));
+        assert_eq!(
+            render("{{behaviour.grace_period}}", &mut ctx),
+            Err(Unresolved::Skip("unknown grace".into()))
+        );
         assert!(parse("{{ unclosed").is_err());
         assert!(parse("x }} y").is_err());
         assert!(parse("{{}}").is_err());
         assert!(parse("{{a | upper:x}}").is_err());
         assert!(parse("{{a | with}}").is_err());
         assert!(parse("{{a b}}").is_err());
-        assert_eq!(references("{{a.b}} {{c}}").unwrap(), vec![vec!["a".to_string(), "b".into()], vec!["c".into()]]);
+        assert_eq!(
+            references("{{a.b}} {{c}}").unwrap(),
+            vec![vec!["a".to_string(), "b".into()], vec!["c".into()]]
+        );
     }
 
     #[test]
     fn refuses_enormous_expansion() {
         let mut big = |_: &[String]| Ok("x".repeat(MAX_RENDERED / 2 + 1));
-        assert!(matches!(render("{{a}}{{a}}", &mut big), Err(Unresolved::Error(_))));
+        assert!(matches!(
+            render("{{a}}{{a}}", &mut big),
+            Err(Unresolved::Error(_))
+        ));
     }
 }

@@ -14,8 +14,18 @@ pub const MAX_CONCURRENT: u32 = 1000;
 pub const MAX_LITERAL_WAIT: Duration = Duration::from_secs(400 * 24 * 3600);
 
 const DOCS: &[&str] = &[
-    "rfc6749", "rfc6750", "rfc7009", "rfc7523", "rfc7662", "rfc8414", "rfc8707", "rfc9449", "rfc9700",
-    "oauth21", "oidc-core", "oidc-discovery",
+    "rfc6749",
+    "rfc6750",
+    "rfc7009",
+    "rfc7523",
+    "rfc7662",
+    "rfc8414",
+    "rfc8707",
+    "rfc9449",
+    "rfc9700",
+    "oauth21",
+    "oidc-core",
+    "oidc-discovery",
 ];
 const RESERVED: &[&str] = &["scopes", "behaviour", "client", "target"];
 
@@ -31,34 +41,59 @@ pub fn valid_ref(r: &str) -> bool {
         Some((doc, sec)) => {
             DOCS.contains(&doc)
                 && !sec.is_empty()
-                && sec.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+                && sec
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         }
         None => false,
     }
 }
 
 /// Validate; returns the parsed `when` conditions.
-pub fn validate(origin: &str, text: &str, s: &ScenarioFile, builtin: bool) -> Result<Vec<Condition>, Vec<String>> {
+pub fn validate(
+    origin: &str,
+    text: &str,
+    s: &ScenarioFile,
+    builtin: bool,
+) -> Result<Vec<Condition>, Vec<String>> {
     let mut errs = Vec::new();
-    let mut err = |needle: &str, msg: String| errs.push(locate::at_text(origin, text, needle, &msg));
+    let mut err =
+        |needle: &str, msg: String| errs.push(locate::at_text(origin, text, needle, &msg));
 
     let id_ok = !s.id.is_empty()
         && s.id.contains('/')
-        && s.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_/.".contains(c));
+        && s.id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_/.".contains(c));
     if !id_ok {
-        err(&s.id, format!("id `{}` must be `<area>/<name>` in lowercase letters, digits, - and _", s.id));
+        err(
+            &s.id,
+            format!(
+                "id `{}` must be `<area>/<name>` in lowercase letters, digits, - and _",
+                s.id
+            ),
+        );
     }
     if builtin {
         let expected = format!("scenarios/{}.toml", s.id);
         if origin != expected && origin != format!("scenarios/{}.json", s.id) {
-            err(&s.id, format!("built-in scenario id `{}` must match its path (expected {expected})", s.id));
+            err(
+                &s.id,
+                format!(
+                    "built-in scenario id `{}` must match its path (expected {expected})",
+                    s.id
+                ),
+            );
         }
     }
     if s.title.trim().is_empty() {
         err("title", "title is empty".into());
     }
     if s.refs.is_empty() {
-        err("refs", "refs is empty: every scenario cites the clause it enforces".into());
+        err(
+            "refs",
+            "refs is empty: every scenario cites the clause it enforces".into(),
+        );
     }
     for r in &s.refs {
         if !valid_ref(r) {
@@ -88,21 +123,48 @@ pub fn validate(origin: &str, text: &str, s: &ScenarioFile, builtin: bool) -> Re
     let all_names: BTreeSet<String> = s.steps.iter().filter_map(step_name).collect();
     for (i, step) in s.steps.iter().enumerate() {
         let label = step_name(step).unwrap_or_else(|| format!("#{}", i + 1));
-        let anchor = step.name.clone().map(|n| format!("\"{n}\"")).unwrap_or_else(|| "[[step]]".into());
+        let anchor = step
+            .name
+            .clone()
+            .map(|n| format!("\"{n}\""))
+            .unwrap_or_else(|| "[[step]]".into());
         match step.action_count() {
-            0 => err(&anchor, format!("step `{label}` has no action (one of {})", ACTION_KEYS.join(", "))),
+            0 => err(
+                &anchor,
+                format!(
+                    "step `{label}` has no action (one of {})",
+                    ACTION_KEYS.join(", ")
+                ),
+            ),
             1 => {}
-            _ => err(&anchor, format!("step `{label}` has several actions; give each its own [[step]]")),
+            _ => err(
+                &anchor,
+                format!("step `{label}` has several actions; give each its own [[step]]"),
+            ),
         }
-        let Some(name) = step_name(step) else { continue };
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            err(&name, format!("step name `{name}` may hold letters, digits, _ and - only"));
+        let Some(name) = step_name(step) else {
+            continue;
+        };
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            err(
+                &name,
+                format!("step name `{name}` may hold letters, digits, _ and - only"),
+            );
         }
         if RESERVED.contains(&name.as_str()) {
-            err(&name, format!("step name `{name}` is reserved (scopes, behaviour, client, target)"));
+            err(
+                &name,
+                format!("step name `{name}` is reserved (scopes, behaviour, client, target)"),
+            );
         }
         if earlier.contains(&name) {
-            err(&name, format!("duplicate step name `{name}`: name the steps (`name = \"...\"`)"));
+            err(
+                &name,
+                format!("duplicate step name `{name}`: name the steps (`name = \"...\"`)"),
+            );
         }
 
         // Templates: every string in the step.
@@ -123,7 +185,13 @@ pub fn validate(origin: &str, text: &str, s: &ScenarioFile, builtin: bool) -> Re
         }
         if let Some(c) = &step.concurrent {
             if c.count == 0 || c.count > MAX_CONCURRENT {
-                err("count", format!("step `{name}`: concurrent count {} is outside 1..={MAX_CONCURRENT}", c.count));
+                err(
+                    "count",
+                    format!(
+                        "step `{name}`: concurrent count {} is outside 1..={MAX_CONCURRENT}",
+                        c.count
+                    ),
+                );
             }
         }
         if let Some(w) = &step.wait {
@@ -131,20 +199,32 @@ pub fn validate(origin: &str, text: &str, s: &ScenarioFile, builtin: bool) -> Re
                 match humantime::parse_duration(&w.duration) {
                     Ok(d) if d > MAX_LITERAL_WAIT => err(
                         &w.duration,
-                        format!("step `{name}`: a wait of {} is longer than the {} a scenario may wait", w.duration, humantime::format_duration(MAX_LITERAL_WAIT)),
+                        format!(
+                            "step `{name}`: a wait of {} is longer than the {} a scenario may wait",
+                            w.duration,
+                            humantime::format_duration(MAX_LITERAL_WAIT)
+                        ),
                     ),
                     Ok(_) => {}
-                    Err(e) => err(&w.duration, format!("step `{name}`: wait duration `{}`: {e}", w.duration)),
+                    Err(e) => err(
+                        &w.duration,
+                        format!("step `{name}`: wait duration `{}`: {e}", w.duration),
+                    ),
                 }
             }
         }
         if let Some(r) = &step.request {
-            if !["token", "revocation", "introspection", "authorization"].contains(&r.endpoint.as_str()) {
+            if !["token", "revocation", "introspection", "authorization"]
+                .contains(&r.endpoint.as_str())
+            {
                 err(&r.endpoint, format!("step `{name}`: endpoint `{}` (expected token, revocation, introspection or authorization)", r.endpoint));
             }
             if let Some(m) = &r.method {
                 if m.is_empty() || !m.chars().all(|c| c.is_ascii_alphabetic()) {
-                    err(m, format!("step `{name}`: method `{m}` is not an HTTP method"));
+                    err(
+                        m,
+                        format!("step `{name}`: method `{m}` is not an HTTP method"),
+                    );
                 }
             }
         }
@@ -164,7 +244,9 @@ pub fn validate(origin: &str, text: &str, s: &ScenarioFile, builtin: bool) -> Re
 
 /// The name captures use: `name`, else the action key.
 pub fn step_name(step: &Step) -> Option<String> {
-    step.name.clone().or_else(|| step.action_key().map(str::to_string))
+    step.name
+        .clone()
+        .or_else(|| step.action_key().map(str::to_string))
 }
 
 fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
@@ -176,12 +258,20 @@ fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-fn check_path(path: &[String], earlier: &BTreeSet<String>, all: &BTreeSet<String>, current: &str) -> Option<String> {
+fn check_path(
+    path: &[String],
+    earlier: &BTreeSet<String>,
+    all: &BTreeSet<String>,
+    current: &str,
+) -> Option<String> {
     let root = path[0].as_str();
     match root {
         "scopes" => {
             if path.len() != 2 || !["granted", "narrower", "extra"].contains(&path[1].as_str()) {
-                return Some(format!("`{}`: scopes are scopes.granted, scopes.narrower, scopes.extra", path.join(".")));
+                return Some(format!(
+                    "`{}`: scopes are scopes.granted, scopes.narrower, scopes.extra",
+                    path.join(".")
+                ));
             }
         }
         "behaviour" => {
@@ -194,27 +284,44 @@ fn check_path(path: &[String], earlier: &BTreeSet<String>, all: &BTreeSet<String
         }
         "client" => {
             if path.len() != 3 || !["id", "auth"].contains(&path[2].as_str()) {
-                return Some(format!("`{}`: expected client.<role>.id or client.<role>.auth", path.join(".")));
+                return Some(format!(
+                    "`{}`: expected client.<role>.id or client.<role>.auth",
+                    path.join(".")
+                ));
             }
         }
         "target" => {
             if path.len() != 2 || !["name", "issuer"].contains(&path[1].as_str()) {
-                return Some(format!("`{}`: expected target.name or target.issuer", path.join(".")));
+                return Some(format!(
+                    "`{}`: expected target.name or target.issuer",
+                    path.join(".")
+                ));
             }
         }
         step if earlier.contains(step) => {
             if path.len() < 2 {
-                return Some(format!("`{step}`: name a field of the step's response, e.g. `{step}.refresh_token`"));
+                return Some(format!(
+                    "`{step}`: name a field of the step's response, e.g. `{step}.refresh_token`"
+                ));
             }
         }
         step if step == current => {
-            return Some(format!("`{}` refers to this step itself (a capture cycle)", path.join(".")));
+            return Some(format!(
+                "`{}` refers to this step itself (a capture cycle)",
+                path.join(".")
+            ));
         }
         step if all.contains(step) => {
-            return Some(format!("`{}` refers to step `{step}`, which runs after this one", path.join(".")));
+            return Some(format!(
+                "`{}` refers to step `{step}`, which runs after this one",
+                path.join(".")
+            ));
         }
         other => {
-            return Some(format!("`{}`: no earlier step named `{other}` (nor scopes, behaviour, client, target)", path.join(".")));
+            return Some(format!(
+                "`{}`: no earlier step named `{other}` (nor scopes, behaviour, client, target)",
+                path.join(".")
+            ));
         }
     }
     None
@@ -223,7 +330,13 @@ fn check_path(path: &[String], earlier: &BTreeSet<String>, all: &BTreeSet<String
 fn check_expect(name: &str, step: &Step, e: &Expect, err: &mut impl FnMut(&str, String)) {
     if let Some(setting) = &e.setting {
         if vocab::key_def(setting).is_none() && !vocab::is_user_key(setting) {
-            err(setting, format!("step `{name}`: setting: {}", vocab::unknown_key_message(setting)));
+            err(
+                setting,
+                format!(
+                    "step `{name}`: setting: {}",
+                    vocab::unknown_key_message(setting)
+                ),
+            );
         }
     }
     for w in &e.when {
@@ -241,7 +354,8 @@ fn check_expect(name: &str, step: &Step, e: &Expect, err: &mut impl FnMut(&str, 
             err(path, format!("step `{name}`: JSONPath `{path}`: {m}"));
         }
     }
-    let mut matchers: Vec<(&str, &super::model::Matcher)> = e.json.iter().map(|(k, m)| (k.as_str(), m)).collect();
+    let mut matchers: Vec<(&str, &super::model::Matcher)> =
+        e.json.iter().map(|(k, m)| (k.as_str(), m)).collect();
     matchers.extend(e.headers.iter().map(|(k, m)| (k.as_str(), m)));
     if let Some(idt) = &e.id_token {
         matchers.extend(idt.claims.iter().map(|(k, m)| (k.as_str(), m)));
@@ -253,12 +367,19 @@ fn check_expect(name: &str, step: &Step, e: &Expect, err: &mut impl FnMut(&str, 
             }
         }
         if let Some(t) = &m.json_type {
-            if !["string", "number", "integer", "boolean", "object", "array", "null"].contains(&t.as_str()) {
+            if ![
+                "string", "number", "integer", "boolean", "object", "array", "null",
+            ]
+            .contains(&t.as_str())
+            {
                 err(t, format!("step `{name}`: `{what}` type `{t}` (string, number, integer, boolean, object, array, null)"));
             }
         }
     }
     if !e.count.is_empty() && step.concurrent.is_none() {
-        err("count", format!("step `{name}`: `count` applies to concurrent steps only"));
+        err(
+            "count",
+            format!("step `{name}`: `count` applies to concurrent steps only"),
+        );
     }
 }

@@ -1,7 +1,219 @@
-//! PLACEHOLDER: replaced by the target branch's command grant source at merge.
+//! The `command` grant source: an external program (a login script, a
+//! headless browser, a CLI of the vendor) that prints the token endpoint's
+//! JSON response on stdout.
+
 use std::collections::BTreeMap;
+use std::process::Stdio;
 use std::time::Duration;
 
-pub async fn run_grant_command(_argv: &[String], _vars: &BTreeMap<String, String>, _timeout: Duration) -> Result<serde_json::Value, String> {
-    Err("command grant source not built yet".into())
+/// The placeholders a grant command's arguments may use.
+pub const COMMAND_VARS: &[&str] = &[
+    "client.id",
+    "client.role",
+    "scope",
+    "issuer",
+    "token_endpoint",
+];
+
+/// The values of [`COMMAND_VARS`] for one grant of `client` with `scope`.
+pub fn command_vars(
+    target: &super::Target,
+    client: &super::Client,
+    scope: &str,
+) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("client.id".to_string(), client.id.clone()),
+        ("client.role".to_string(), client.role.clone()),
+        ("scope".to_string(), scope.to_string()),
+        (
+            "issuer".to_string(),
+            target.endpoints.issuer.clone().unwrap_or_default(),
+        ),
+        ("token_endpoint".to_string(), target.endpoints.token.clone()),
+    ])
+}
+
+/// The placeholder names used in `arg` (`{{ name }}` → `name`).
+pub fn placeholders(arg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = arg;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// Longest stderr excerpt put in an error (the caller redacts it).
+const STDERR_EXCERPT: usize = 400;
+/// Stdout larger than this is refused.
+const MAX_STDOUT: usize = 1 << 20;
+
+/// Replace `{{name}}` (spaces inside the braces allowed) with `vars[name]`.
+/// An unknown placeholder is an error naming it.
+pub fn substitute(arg: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = arg;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            return Err(format!("unclosed `{{{{` in command argument `{arg}`"));
+        };
+        let name = after[..end].trim();
+        match vars.get(name) {
+            Some(v) => out.push_str(v),
+            None => {
+                let known: Vec<String> = vars.keys().map(|k| format!("{{{{{k}}}}}")).collect();
+                return Err(format!(
+                    "unknown placeholder `{{{{{name}}}}}` in command argument `{arg}` (known: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The last `max` characters of `s`, on a char boundary, trimmed.
+fn tail(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let skip = s.chars().count() - max;
+    format!("…{}", s.chars().skip(skip).collect::<String>())
+}
+
+/// Run a grant command: substitute `{{client.id}}`, `{{scope}}` and every
+/// other key of `vars` in each argument, run the program with stdin closed,
+/// kill it (and its process group) after `timeout`, require exit status 0
+/// and parse stdout as the token endpoint's JSON response (an object).
+///
+/// Errors give the program, its exit status and a short stderr excerpt; they
+/// never quote stdout (it holds tokens). The caller redacts the excerpt.
+pub async fn run_grant_command(
+    argv: &[String],
+    vars: &BTreeMap<String, String>,
+    timeout: Duration,
+) -> Result<serde_json::Value, String> {
+    let Some(program) = argv.first().filter(|p| !p.is_empty()) else {
+        return Err("the grant command is empty".into());
+    };
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .map(|a| substitute(a, vars))
+        .collect::<Result<_, _>>()?;
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    cmd.process_group(0);
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("grant command `{program}` could not be started: {e}"))?;
+    let pid = child.id();
+    let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => {
+            return Err(format!(
+                "grant command `{program}` failed while running: {e}"
+            ))
+        }
+        Err(_) => {
+            // The child itself is killed on drop; its own children share its process group.
+            #[cfg(unix)]
+            if let Some(pid) = pid {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{pid}")])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            }
+            let _ = pid;
+            return Err(format!(
+                "grant command `{program}` did not finish within {} and was killed",
+                humantime::format_duration(timeout)
+            ));
+        }
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let status = match output.status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "termination by a signal".to_string(),
+        };
+        let excerpt = tail(&stderr, STDERR_EXCERPT);
+        let excerpt = if excerpt.is_empty() {
+            "no output on stderr".to_string()
+        } else {
+            format!("stderr: {excerpt}")
+        };
+        return Err(format!(
+            "grant command `{program}` failed with {status}; {excerpt}"
+        ));
+    }
+    if output.stdout.len() > MAX_STDOUT {
+        return Err(format!(
+            "grant command `{program}` printed more than 1 MiB on stdout"
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    if text.trim().is_empty() {
+        return Err(format!("grant command `{program}` printed nothing on stdout; it must print the token endpoint's JSON response"));
+    }
+    match serde_json::from_str::<serde_json::Value>(text.trim()) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(v),
+        Ok(_) => Err(format!("grant command `{program}` printed JSON that is not an object; it must print the token endpoint's JSON response")),
+        Err(e) => Err(format!(
+            "grant command `{program}` printed {} bytes that are not JSON (line {}, column {}); it must print only the token endpoint's JSON response on stdout (send logs to stderr)",
+            output.stdout.len(),
+            e.line(),
+            e.column()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("client.id".to_string(), "abc".to_string()),
+            ("scope".to_string(), "openid offline_access".to_string()),
+        ])
+    }
+
+    #[test]
+    fn substitutes_placeholders() {
+        assert_eq!(
+            substitute("--client={{client.id}}", &vars()).unwrap(),
+            "--client=abc"
+        );
+        assert_eq!(
+            substitute("{{ scope }}|{{scope}}", &vars()).unwrap(),
+            "openid offline_access|openid offline_access"
+        );
+        assert_eq!(substitute("plain", &vars()).unwrap(), "plain");
+        let e = substitute("{{client.secret}}", &vars()).unwrap_err();
+        assert!(e.contains("unknown placeholder `{{client.secret}}`"), "{e}");
+        assert!(e.contains("{{client.id}}"), "{e}");
+        assert!(substitute("{{scope", &vars())
+            .unwrap_err()
+            .contains("unclosed"));
+    }
+
+    #[test]
+    fn tail_keeps_the_end() {
+        assert_eq!(tail("  abc \n", 10), "abc");
+        assert_eq!(tail("abcdef", 3), "…def");
+    }
 }

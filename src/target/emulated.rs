@@ -11,7 +11,11 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
 /// Start an emulator for `profile` with `defects` on the current runtime and
 /// describe it as a target named `emulated-<profile>` (or `name`).
-pub async fn start(profile: Profile, defects: &[String], name: Option<String>) -> anyhow::Result<Target> {
+pub async fn start(
+    profile: Profile,
+    defects: &[String],
+    name: Option<String>,
+) -> anyhow::Result<Target> {
     let clients = emulator::default_clients();
     let (user, password) = emulator::DEFAULT_USER;
     let handle = emulator::start(
@@ -46,7 +50,11 @@ pub fn describe(
                 redirect_uri: REDIRECT_URI.into(),
             }
         } else {
-            GrantSource::Password { username: user.into(), password: password.into(), params: BTreeMap::new() }
+            GrantSource::Password {
+                username: user.into(),
+                password: password.into(),
+                params: BTreeMap::new(),
+            }
         };
         if let Some(s) = &c.secret {
             secrets.push((s.clone(), format!("‹secret:{}›", c.role)));
@@ -75,8 +83,16 @@ pub fn describe(
         );
     }
     let scopes = Scopes {
-        granted: profile.scopes.granted.clone().or(Some("openid offline_access profile read".into())),
-        narrower: profile.scopes.narrower.clone().or(Some("openid offline_access".into())),
+        granted: profile
+            .scopes
+            .granted
+            .clone()
+            .or(Some("openid offline_access profile read".into())),
+        narrower: profile
+            .scopes
+            .narrower
+            .clone()
+            .or(Some("openid offline_access".into())),
         extra: profile.scopes.extra.clone().or(Some("write".into())),
     };
     Target {
@@ -95,7 +111,9 @@ pub fn describe(
         scopes,
         http: HttpSettings::default(),
         clock: if virtual_clock {
-            Clock::Virtual { control_url: format!("{base_url}/_emulator/advance") }
+            Clock::Virtual {
+                control_url: format!("{base_url}/_emulator/advance"),
+            }
         } else {
             Clock::Real
         },

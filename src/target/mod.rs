@@ -2,8 +2,14 @@
 //! `emulated:<profile>`. Executors read only these resolved types.
 
 pub mod assertion;
+pub mod baseline;
 pub mod command;
+pub mod discovery;
+mod doc;
 pub mod emulated;
+pub mod http;
+pub mod init;
+pub mod load;
 pub mod model;
 
 use crate::behaviour::{BehaviourSet, Profile};
@@ -76,26 +82,44 @@ pub struct AssertionKey {
 
 impl std::fmt::Debug for AssertionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AssertionKey {{ alg: {}, kid: {:?} }}", self.alg, self.kid)
+        write!(
+            f,
+            "AssertionKey {{ alg: {}, kid: {:?} }}",
+            self.alg, self.kid
+        )
     }
 }
 
 /// How a client obtains fresh grants with a refresh token.
 #[derive(Debug, Clone)]
 pub enum GrantSource {
-    Password { username: String, password: String, params: BTreeMap<String, String> },
+    Password {
+        username: String,
+        password: String,
+        params: BTreeMap<String, String>,
+    },
     /// An external program printing the token response JSON on stdout.
-    Command { argv: Vec<String>, scope_selectable: bool, repeatable: bool },
+    Command {
+        argv: Vec<String>,
+        scope_selectable: bool,
+        repeatable: bool,
+    },
     /// A seed refresh token from the environment: neither repeatable nor scope-selectable.
     RefreshTokenEnv { var: String, token: String },
     /// The emulator's non-interactive authorize step + code exchange with PKCE.
-    AuthorizationCode { username: String, password: String, redirect_uri: String },
+    AuthorizationCode {
+        username: String,
+        password: String,
+        redirect_uri: String,
+    },
 }
 
 impl GrantSource {
     pub fn scope_selectable(&self) -> bool {
         match self {
-            GrantSource::Command { scope_selectable, .. } => *scope_selectable,
+            GrantSource::Command {
+                scope_selectable, ..
+            } => *scope_selectable,
             GrantSource::RefreshTokenEnv { .. } => false,
             _ => true,
         }
@@ -145,7 +169,12 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        HttpSettings { timeout: Duration::from_secs(10), ca_bundle: None, rate: None, headers: vec![] }
+        HttpSettings {
+            timeout: Duration::from_secs(10),
+            ca_bundle: None,
+            rate: None,
+            headers: vec![],
+        }
     }
 }
 

@@ -82,8 +82,12 @@ pub struct ClientFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum SecretRef {
-    Env { env: String },
-    File { file: String },
+    Env {
+        env: String,
+    },
+    File {
+        file: String,
+    },
     /// Only to refuse it with a helpful message.
     Literal(String),
 }

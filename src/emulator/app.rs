@@ -1,0 +1,177 @@
+//! The shared state of one running emulator: registered clients (with their
+//! resolved behaviour and parsed assertion keys), users, the token store, the
+//! signing key and the active defects.
+
+use super::behaviour::Behaviour;
+use super::defects::Defects;
+use super::signing::SigningKey;
+use super::store::Store;
+use super::{EmulatedClient, EmulatorConfig};
+use crate::target::AuthMethod;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use parking_lot::Mutex;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub struct Client {
+    pub info: EmulatedClient,
+    pub behaviour: Behaviour,
+    /// private_key_jwt: the registered public key and the algorithms it may sign with.
+    pub assertion_key: Option<(DecodingKey, Vec<Algorithm>)>,
+}
+
+impl Client {
+    pub fn id(&self) -> &str {
+        &self.info.id
+    }
+    pub fn is_public(&self) -> bool {
+        self.info.auth == AuthMethod::None
+    }
+}
+
+pub struct User {
+    pub name: String,
+    pub password: String,
+    /// Stable, opaque subject identifier (id_token `sub`).
+    pub sub: String,
+}
+
+/// An issued authorization code (single use).
+pub struct Code {
+    pub client_id: String,
+    /// The redirect_uri the authorize request carried, if it carried one.
+    pub redirect_uri: Option<String>,
+    pub scope: Vec<String>,
+    pub nonce: Option<String>,
+    pub challenge: Option<(String, String)>,
+    pub user: Arc<User>,
+    pub auth_time: i64,
+    /// Real time, ms.
+    pub expires_at: i64,
+}
+
+pub struct App {
+    pub issuer: String,
+    pub token_endpoint: String,
+    pub clients: HashMap<String, Arc<Client>>,
+    pub users: HashMap<String, Arc<User>>,
+    pub store: Store,
+    pub codes: Mutex<HashMap<String, Code>>,
+    /// Seen client-assertion `jti`s (client id + jti → exp seconds).
+    pub jtis: Mutex<HashMap<String, i64>>,
+    pub key: SigningKey,
+    pub defects: Defects,
+}
+
+impl App {
+    pub fn new(config: &EmulatorConfig, base_url: &str, defects: Defects) -> anyhow::Result<App> {
+        let mut clients = HashMap::new();
+        for c in &config.clients {
+            let public = c.auth == AuthMethod::None;
+            let mut behaviour = Behaviour::resolve(&config.profile.for_client(&c.role), public)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "profile `{}`, client `{}`: {e}",
+                        config.profile.name,
+                        c.role
+                    )
+                })?;
+            defects.behaviour(&mut behaviour);
+            let assertion_key = match (&c.auth, &c.public_key_pem) {
+                (AuthMethod::PrivateKeyJwt, Some(pem)) => {
+                    Some(parse_public_key(pem).map_err(|e| {
+                        anyhow::anyhow!("client `{}`: cannot read its public key: {e}", c.id)
+                    })?)
+                }
+                (AuthMethod::PrivateKeyJwt, None) => {
+                    anyhow::bail!(
+                        "client `{}` uses private_key_jwt but has no public key",
+                        c.id
+                    )
+                }
+                _ => None,
+            };
+            if matches!(
+                c.auth,
+                AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
+            ) && c.secret.is_none()
+            {
+                anyhow::bail!(
+                    "client `{}` uses {} but has no secret",
+                    c.id,
+                    c.auth.as_str()
+                );
+            }
+            let client = Client {
+                info: c.clone(),
+                behaviour,
+                assertion_key,
+            };
+            if clients.insert(c.id.clone(), Arc::new(client)).is_some() {
+                anyhow::bail!("client id `{}` is registered twice", c.id);
+            }
+        }
+        let users = config
+            .users
+            .iter()
+            .map(|(name, password)| {
+                let user = User {
+                    name: name.clone(),
+                    password: password.clone(),
+                    sub: subject_for(name),
+                };
+                (name.clone(), Arc::new(user))
+            })
+            .collect();
+        Ok(App {
+            issuer: base_url.to_string(),
+            token_endpoint: format!("{base_url}/oauth2/token"),
+            clients,
+            users,
+            store: Store::default(),
+            codes: Mutex::new(HashMap::new()),
+            jtis: Mutex::new(HashMap::new()),
+            key: SigningKey::generate()?,
+            defects,
+        })
+    }
+
+    pub fn client(&self, id: &str) -> Option<Arc<Client>> {
+        self.clients.get(id).cloned()
+    }
+
+    /// A fresh token value: 256 random bits, base64url (RFC 6749 §10.10).
+    pub fn mint(&self) -> String {
+        use base64::Engine;
+        use rand::Rng;
+        if let Some(v) = self.defects.token_value() {
+            return v;
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+}
+
+/// Same user, same `sub`, across runs; opaque so nobody keys on the name.
+fn subject_for(name: &str) -> String {
+    let digest = Sha256::digest(format!("refresh-conformance-user:{name}").as_bytes());
+    let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+    format!("u-{hex}")
+}
+
+/// A PEM public key (EC, RSA or Ed25519) and the JWS algorithms it verifies.
+fn parse_public_key(pem: &str) -> anyhow::Result<(DecodingKey, Vec<Algorithm>)> {
+    use Algorithm::*;
+    if let Ok(k) = DecodingKey::from_ec_pem(pem.as_bytes()) {
+        return Ok((k, vec![ES256, ES384]));
+    }
+    if let Ok(k) = DecodingKey::from_rsa_pem(pem.as_bytes()) {
+        return Ok((k, vec![RS256, RS384, RS512, PS256, PS384, PS512]));
+    }
+    if let Ok(k) = DecodingKey::from_ed_pem(pem.as_bytes()) {
+        return Ok((k, vec![EdDSA]));
+    }
+    anyhow::bail!("not a PEM EC, RSA or Ed25519 public key")
+}

@@ -1,0 +1,18 @@
+//! Defect `id-token-iat-stale`: a refreshed id_token copies the original iat.
+
+use super::super::id_token::IdTokenClaims;
+use super::Defect;
+
+pub struct D;
+
+impl Defect for D {
+    fn name(&self) -> &'static str {
+        "id-token-iat-stale"
+    }
+    fn description(&self) -> &'static str {
+        "a refreshed id_token copies the original iat"
+    }
+    fn refreshed_id_token(&self, c: &mut IdTokenClaims, _nonce: Option<&str>, iat: i64) {
+        c.iat = iat;
+    }
+}

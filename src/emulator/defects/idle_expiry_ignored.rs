@@ -1,0 +1,18 @@
+//! Defect `idle-expiry-ignored`: refresh_token_idle_ttl is not enforced.
+
+use super::Defect;
+use super::Quirk;
+
+pub struct D;
+
+impl Defect for D {
+    fn name(&self) -> &'static str {
+        "idle-expiry-ignored"
+    }
+    fn description(&self) -> &'static str {
+        "refresh_token_idle_ttl is not enforced"
+    }
+    fn quirk(&self, q: Quirk) -> bool {
+        q == Quirk::IgnoreIdleExpiry
+    }
+}

@@ -1,0 +1,18 @@
+//! Defect `no-cache-control`: token responses lack Cache-Control: no-store (RFC 6749 §5.1).
+
+use super::Defect;
+use axum::http::{header, HeaderMap};
+
+pub struct D;
+
+impl Defect for D {
+    fn name(&self) -> &'static str {
+        "no-cache-control"
+    }
+    fn description(&self) -> &'static str {
+        "token responses lack Cache-Control: no-store (RFC 6749 §5.1)"
+    }
+    fn headers(&self, h: &mut HeaderMap) {
+        h.remove(header::CACHE_CONTROL);
+    }
+}

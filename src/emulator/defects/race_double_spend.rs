@@ -1,0 +1,18 @@
+//! Defect `race-double-spend`: concurrent refreshes of one token can all succeed (check and consume are not atomic).
+
+use super::Defect;
+use super::Quirk;
+
+pub struct D;
+
+impl Defect for D {
+    fn name(&self) -> &'static str {
+        "race-double-spend"
+    }
+    fn description(&self) -> &'static str {
+        "concurrent refreshes of one token can all succeed (check and consume are not atomic)"
+    }
+    fn quirk(&self, q: Quirk) -> bool {
+        q == Quirk::NonAtomicRefresh
+    }
+}

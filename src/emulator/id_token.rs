@@ -1,0 +1,60 @@
+//! id_tokens (OIDC Core §2, §12.2): signed ES256 with the key in the JWKS.
+//! `iat` is the family's virtual now; `auth_time` stays the original
+//! authentication; `nonce` only on the original grant's id_token.
+
+use super::app::App;
+use super::clock::secs;
+use super::defects::Quirk;
+use super::store::Family;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdTokenClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub auth_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    pub azp: String,
+}
+
+/// The id_token for `family` at family time `now_ms`; None for grants without a user.
+pub fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<String> {
+    let user = family.user.as_ref()?;
+    let iat = secs(now_ms);
+    let mut claims = IdTokenClaims {
+        iss: app.issuer.clone(),
+        sub: user.sub.clone(),
+        aud: family.client.id().to_string(),
+        exp: iat + family.client.behaviour.access_ttl_ms / 1000,
+        iat,
+        auth_time: family.auth_time,
+        nonce: if refresh { None } else { family.nonce.clone() },
+        azp: family.client.id().to_string(),
+    };
+    if refresh {
+        app.defects
+            .refreshed_id_token(&mut claims, family.nonce.as_deref(), family.original_iat);
+    }
+    let mut jwt = app.key.sign(&claims);
+    if refresh && app.defects.quirk(Quirk::CorruptRefreshedIdTokenSignature) {
+        corrupt_signature(&mut jwt);
+    }
+    Some(jwt)
+}
+
+/// Change one character in the middle of the signature segment.
+fn corrupt_signature(jwt: &mut String) {
+    let at = jwt.len().saturating_sub(20);
+    let replacement = if jwt.as_bytes().get(at) == Some(&b'A') {
+        "B"
+    } else {
+        "A"
+    };
+    if jwt.is_char_boundary(at) && jwt.is_char_boundary(at + 1) {
+        jwt.replace_range(at..at + 1, replacement);
+    }
+}

@@ -1,0 +1,44 @@
+//! Minting tokens into the store.
+
+use super::app::App;
+use super::scope::Scope;
+use super::store::{Family, Kind, Token};
+use std::sync::Arc;
+
+pub fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> String {
+    let value = app.mint();
+    let ttl = family.client.behaviour.access_ttl_ms;
+    app.store.insert(
+        &value,
+        Arc::new(Token::new(
+            Kind::Access,
+            family.clone(),
+            scope,
+            now,
+            Some(now + ttl),
+        )),
+    );
+    *family.last_access.lock() = Some(value.as_str().into());
+    value
+}
+
+pub fn refresh_token(
+    app: &App,
+    family: &Arc<Family>,
+    scope: Scope,
+    now: i64,
+    expires_at: Option<i64>,
+) -> String {
+    let value = app.mint();
+    app.store.insert(
+        &value,
+        Arc::new(Token::new(
+            Kind::Refresh,
+            family.clone(),
+            scope,
+            now,
+            expires_at,
+        )),
+    );
+    value
+}

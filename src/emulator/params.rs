@@ -1,0 +1,76 @@
+//! `application/x-www-form-urlencoded` parameters the way RFC 6749 §3.2 wants
+//! them read: empty values count as omitted, a repeated parameter is an error,
+//! unknown parameters are ignored (each endpoint only asks for what it knows).
+
+use super::error::{Cause, OAuthError};
+
+#[derive(Debug, Default, Clone)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Parse a form or query string. `allow_repeats` is for the
+    /// `repeated-param-accepted` defect: the first occurrence wins.
+    pub fn parse(raw: &[u8], allow_repeats: bool) -> Result<Params, OAuthError> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (k, v) in url::form_urlencoded::parse(raw) {
+            if v.is_empty() {
+                continue;
+            }
+            if pairs.iter().any(|(pk, _)| *pk == *k) {
+                if allow_repeats {
+                    continue;
+                }
+                return Err(OAuthError::invalid_request(
+                    Cause::RepeatedParam,
+                    format!("parameter `{k}` is repeated (RFC 6749 §3.2)"),
+                ));
+            }
+            pairs.push((k.into_owned(), v.into_owned()));
+        }
+        Ok(Params { pairs })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Add `key` unless already present (for defects that merge the query string in).
+    pub fn merge_missing(&mut self, other: &Params) {
+        for (k, v) in &other.pairs {
+            if !self.has(k) {
+                self.pairs.push((k.clone(), v.clone()));
+            }
+        }
+    }
+}
+
+/// Parameters the token endpoint understands; everything else is ignored
+/// (or refused under the `unknown-param-rejected` defect).
+pub const TOKEN_PARAMS: &[&str] = &[
+    "grant_type",
+    "refresh_token",
+    "scope",
+    "client_id",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+    "username",
+    "password",
+    "code",
+    "redirect_uri",
+    "code_verifier",
+    "nonce",
+];

@@ -1,0 +1,246 @@
+//! The refresh_token grant (RFC 6749 §6): client binding, scope rules,
+//! rotation, grace, reuse detection and expiry, each read from the token
+//! owner's resolved behaviour and checked against the family's virtual clock.
+//! Check-and-consume of the presented token happens under that token's lock,
+//! so concurrent refreshes of one token cannot double-spend it.
+
+use super::app::App;
+use super::behaviour::{Behaviour, IdTokenOnRefresh, Previous, RotatedExpiry};
+use super::client_auth::authenticate;
+use super::clock::real_now_ms;
+use super::defects::Quirk;
+use super::error::{Cause, OAuthError};
+use super::params::Params;
+use super::scope::{self, contains, is_subset, Scope};
+use super::store::{Kind, Status, Token, TokenState};
+use super::token_response::TokenBody;
+use super::{id_token, issue};
+use axum::http::HeaderMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Why a presented refresh token cannot be used.
+enum Dead {
+    /// Expired, revoked, idle too long.
+    Plain(&'static str),
+    /// Invalidated by rotation: reuse detection may revoke the family.
+    Reused,
+}
+
+pub async fn refresh(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenBody, OAuthError> {
+    let presented = params.get("refresh_token");
+    let token = presented
+        .and_then(|v| app.store.get(v))
+        .filter(|t| t.kind == Kind::Refresh);
+    let auth_clock = token
+        .as_ref()
+        .map(|t| t.family.now_ms())
+        .unwrap_or_else(real_now_ms);
+    let client = match authenticate(app, headers, params, auth_clock)? {
+        Some(c) => c,
+        None => match &token {
+            Some(t) if app.defects.quirk(Quirk::SkipClientAuthOnRefresh) => t.family.client.clone(),
+            _ => {
+                return Err(OAuthError::invalid_client(
+                    false,
+                    "client authentication required",
+                ))
+            }
+        },
+    };
+    if client.is_public() && app.defects.quirk(Quirk::RefusePublicClientRefresh) {
+        return Err(OAuthError::invalid_client(
+            false,
+            "client authentication failed",
+        ));
+    }
+    let Some(presented) = presented else {
+        return Err(OAuthError::invalid_request(
+            Cause::MissingRefreshToken,
+            "refresh_token is required",
+        ));
+    };
+    let Some(token) = token else {
+        return Err(OAuthError::invalid_grant(
+            Cause::UnknownRefreshToken,
+            "unknown refresh token",
+        ));
+    };
+    if token.family.client.id() != client.id()
+        && !app.defects.quirk(Quirk::SkipClientBindingOnRefresh)
+    {
+        return Err(OAuthError::invalid_grant(
+            Cause::OtherClientsToken,
+            "the refresh token was issued to another client",
+        ));
+    }
+    let family = token.family.clone();
+    let b = &family.client.behaviour;
+    let now = family.now_ms();
+    let effective = effective_scope(app, b, &token.scope, params.get("scope"))?;
+
+    // Check and consume: one critical section, unless the race defect splits it.
+    let outcome = if app.defects.quirk(Quirk::NonAtomicRefresh) {
+        let checked = check(app, b, &token, &token.state.lock(), now);
+        if checked.is_ok() {
+            for _ in 0..16 {
+                tokio::task::yield_now().await;
+            }
+            consume(app, b, &mut token.state.lock(), now);
+        }
+        checked
+    } else {
+        let mut state = token.state.lock();
+        let checked = check(app, b, &token, &state, now);
+        if checked.is_ok() {
+            consume(app, b, &mut state, now);
+        }
+        checked
+    };
+    match outcome {
+        Ok(()) => {}
+        Err(Dead::Reused) => {
+            if b.reuse_detection {
+                family.revoke_all();
+            }
+            return Err(OAuthError::invalid_grant(
+                Cause::DeadRefreshToken,
+                "the refresh token was invalidated by rotation",
+            ));
+        }
+        Err(Dead::Plain(why)) => {
+            return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why))
+        }
+    }
+
+    let effective: Scope = effective.into();
+    let refresh_token = if b.rotate {
+        let rt_scope = if app.defects.quirk(Quirk::RotatedTokenTakesNarrowedScope) {
+            effective.clone()
+        } else {
+            token.scope.clone()
+        };
+        let expires_at = match b.rotated_expiry {
+            RotatedExpiry::Original => token.expires_at,
+            RotatedExpiry::Renewed => b.absolute_ttl_ms.map(|t| now + t),
+        };
+        issue::refresh_token(app, &family, rt_scope, now, expires_at)
+    } else {
+        presented.to_string()
+    };
+    let previous_access = app
+        .defects
+        .quirk(Quirk::SameAccessToken)
+        .then(|| family.last_access.lock().clone())
+        .flatten();
+    let access_token = match previous_access {
+        Some(v) => v.to_string(),
+        None => issue::access_token(app, &family, effective.clone(), now),
+    };
+    let with_id_token = match b.id_token_on_refresh {
+        IdTokenOnRefresh::Always => true,
+        IdTokenOnRefresh::WhenOpenid => contains(&effective, "openid"),
+        IdTokenOnRefresh::Never => false,
+    };
+    Ok(TokenBody {
+        access_token,
+        token_type: "Bearer",
+        expires_in: (b.access_ttl_ms / 1000).into(),
+        refresh_token: Some(refresh_token),
+        scope: scope::join(&effective),
+        id_token: if with_id_token {
+            id_token::issue(app, &family, now, true)
+        } else {
+            None
+        },
+    })
+}
+
+/// The scope of the new access token. Omitted → the token's scope; wider →
+/// invalid_scope; narrower → applied when honoured, else the token's scope.
+fn effective_scope(
+    app: &App,
+    b: &Behaviour,
+    granted: &[String],
+    requested: Option<&str>,
+) -> Result<Vec<String>, OAuthError> {
+    let Some(raw) = requested else {
+        let mut s = granted.to_vec();
+        app.defects.omitted_scope(&mut s);
+        return Ok(s);
+    };
+    let requested = scope::parse(raw).map_err(|mut e| {
+        e.cause = Cause::WidenedScope;
+        e
+    })?;
+    let widened = !is_subset(&requested, granted);
+    if widened && !app.defects.quirk(Quirk::AcceptWidenedScope) {
+        return Err(OAuthError::invalid_scope(
+            Cause::WidenedScope,
+            "the requested scope exceeds the scope originally granted (RFC 6749 §6)",
+        ));
+    }
+    if app.defects.quirk(Quirk::ScopeOrderSensitive)
+        && !widened
+        && requested.len() == granted.len()
+        && requested != granted
+    {
+        return Err(OAuthError::invalid_scope(
+            Cause::WidenedScope,
+            "the requested scope differs from the original",
+        ));
+    }
+    Ok(if b.scope_honoured || widened {
+        requested
+    } else {
+        granted.to_vec()
+    })
+}
+
+/// May the presented token be used now?
+fn check(
+    app: &App,
+    b: &Behaviour,
+    token: &Token,
+    state: &TokenState,
+    now: i64,
+) -> Result<(), Dead> {
+    if token.family.refresh_revoked.load(Ordering::SeqCst) || state.status == Status::Revoked {
+        return Err(Dead::Plain("the refresh token was revoked"));
+    }
+    if token.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry)
+    {
+        return Err(Dead::Plain("the refresh token expired"));
+    }
+    if b.idle_ttl_ms
+        .is_some_and(|idle| now - state.last_used >= idle)
+        && !app.defects.quirk(Quirk::IgnoreIdleExpiry)
+    {
+        return Err(Dead::Plain(
+            "the refresh token expired after being unused too long",
+        ));
+    }
+    match (state.status, b.previous) {
+        (Status::Rotated { at }, Previous::ValidInGrace) if now - at <= b.grace_ms => Ok(()),
+        (Status::Rotated { .. }, Previous::Valid) => Ok(()),
+        (Status::Rotated { .. }, _) => Err(Dead::Reused),
+        _ => Ok(()),
+    }
+}
+
+/// Record the use: rotation marks the token (its grace starts now), a kept
+/// token just resets its idle timer.
+fn consume(app: &App, b: &Behaviour, state: &mut TokenState, now: i64) {
+    state.last_used = now;
+    if b.rotate {
+        if b.previous != Previous::Valid && state.status == Status::Active {
+            state.status = Status::Rotated { at: now };
+        }
+    } else if app.defects.quirk(Quirk::UnrotatedTokenDies) {
+        state.status = Status::Revoked;
+    }
+}

@@ -1,0 +1,156 @@
+//! Token state. Tokens live in a sharded map (no global lock on the hot path);
+//! each token's mutable state sits behind its own small mutex so that
+//! check-then-consume of one refresh token is atomic, and each family (one
+//! original grant and everything refreshed from it) carries its own virtual
+//! clock and revocation flags.
+
+use super::app::{Client, User};
+use super::clock::real_now_ms;
+use super::scope::Scope;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// One original grant and every token refreshed from it.
+pub struct Family {
+    pub client: Arc<Client>,
+    /// None for client_credentials grants.
+    pub user: Option<Arc<User>>,
+    /// Virtual clock: this family's now = real now + offset.
+    offset_ms: AtomicI64,
+    /// Reuse detection or RFC 7009 revocation of a refresh token.
+    pub refresh_revoked: AtomicBool,
+    pub access_revoked: AtomicBool,
+    /// Original authentication, seconds (id_token `auth_time`).
+    pub auth_time: i64,
+    /// The authorize step's (or password grant's) nonce; original id_token only.
+    pub nonce: Option<String>,
+    /// `iat` of the original id_token, seconds (for the `id-token-iat-stale` defect).
+    pub original_iat: i64,
+    /// The latest access token value (for the `same-access-token` defect).
+    pub last_access: Mutex<Option<Arc<str>>>,
+}
+
+impl Family {
+    pub fn new(
+        client: Arc<Client>,
+        user: Option<Arc<User>>,
+        auth_time: i64,
+        nonce: Option<String>,
+    ) -> Family {
+        Family {
+            client,
+            user,
+            offset_ms: AtomicI64::new(0),
+            refresh_revoked: AtomicBool::new(false),
+            access_revoked: AtomicBool::new(false),
+            auth_time,
+            nonce,
+            original_iat: super::clock::secs(real_now_ms()),
+            last_access: Mutex::new(None),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        real_now_ms().saturating_add(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
+    /// Reuse detection: every refresh and access token of the family dies.
+    pub fn revoke_all(&self) {
+        self.refresh_revoked.store(true, Ordering::SeqCst);
+        self.access_revoked.store(true, Ordering::SeqCst);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Access,
+    Refresh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    /// A newer refresh token was issued at this family time (ms).
+    Rotated {
+        at: i64,
+    },
+    Revoked,
+}
+
+#[derive(Debug)]
+pub struct TokenState {
+    pub status: Status,
+    /// Family time of the last successful use (idle expiry).
+    pub last_used: i64,
+}
+
+pub struct Token {
+    pub kind: Kind,
+    pub family: Arc<Family>,
+    pub scope: Scope,
+    /// Family time, ms.
+    pub issued_at: i64,
+    /// Family time, ms; None = no limit.
+    pub expires_at: Option<i64>,
+    pub state: Mutex<TokenState>,
+}
+
+impl Token {
+    pub fn new(
+        kind: Kind,
+        family: Arc<Family>,
+        scope: Scope,
+        issued_at: i64,
+        expires_at: Option<i64>,
+    ) -> Token {
+        Token {
+            kind,
+            family,
+            scope,
+            issued_at,
+            expires_at,
+            state: Mutex::new(TokenState {
+                status: Status::Active,
+                last_used: issued_at,
+            }),
+        }
+    }
+}
+
+const SHARDS: usize = 64;
+
+/// Every token ever issued, by value.
+pub struct Store {
+    shards: Box<[RwLock<HashMap<Box<str>, Arc<Token>>>]>,
+    hasher: RandomState,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+}
+
+impl Store {
+    fn shard(&self, value: &str) -> &RwLock<HashMap<Box<str>, Arc<Token>>> {
+        &self.shards[(self.hasher.hash_one(value) as usize) % SHARDS]
+    }
+
+    pub fn get(&self, value: &str) -> Option<Arc<Token>> {
+        self.shard(value).read().get(value).cloned()
+    }
+
+    pub fn insert(&self, value: &str, token: Arc<Token>) {
+        self.shard(value).write().insert(value.into(), token);
+    }
+}

@@ -1,0 +1,45 @@
+//! The successful token response (RFC 6749 §5.1) and the headers every token
+//! endpoint response carries.
+
+use super::app::App;
+use super::error::OAuthError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct TokenBody {
+    pub access_token: String,
+    pub token_type: &'static str,
+    /// A JSON number of seconds (a `Value` so defects can break it).
+    pub expires_in: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// Always sent, even when equal to the request's.
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+/// Render a token endpoint outcome: defects rewrite bodies and errors, then
+/// `Cache-Control: no-store` and `Pragma: no-cache` go on every response.
+pub fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
+    let mut resp = match result {
+        Ok(mut body) => {
+            app.defects.success_body(&mut body);
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
+        Err(mut e) => {
+            app.defects.error(&mut e);
+            e.into_response()
+        }
+    };
+    no_store(resp.headers_mut());
+    app.defects.headers(resp.headers_mut());
+    resp
+}
+
+pub fn no_store(h: &mut axum::http::HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+}
