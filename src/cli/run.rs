@@ -4,6 +4,7 @@ use super::{input_errors, parse_duration};
 use clap::Args;
 use refresh_conformance::report::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
+use refresh_conformance::run::interrupt::Interrupts;
 use refresh_conformance::run::plan::Filters;
 use refresh_conformance::run::runner::{self, Console};
 use refresh_conformance::scenario::load;
@@ -80,6 +81,8 @@ pub fn run(a: RunArgs) -> i32 {
         Ok(rt) => rt,
         Err(e) => return input_errors(&[format!("cannot start the async runtime: {e}")]),
     };
+    // From here on Ctrl-C / SIGTERM end the run cleanly (reports written, exit 130/143).
+    let interrupts = Interrupts::listen(rt.handle());
     let targets = match rt.block_on(super::targets::resolve(&a.targets, &a.defects)) {
         Ok(t) => t,
         Err(e) => return input_errors(&e),
@@ -105,7 +108,7 @@ pub fn run(a: RunArgs) -> i32 {
         logfile: None,
     };
     let redactor = Arc::new(Redactor::new());
-    let result = match runner::run(
+    let result = match runner::run_with_cancel(
         &rt,
         targets,
         scenarios,
@@ -113,6 +116,7 @@ pub fn run(a: RunArgs) -> i32 {
         &opts,
         &console,
         redactor.clone(),
+        &interrupts.cancel(),
     ) {
         Ok(r) => r,
         Err(e) => return input_errors(&[e]),
@@ -120,11 +124,14 @@ pub fn run(a: RunArgs) -> i32 {
     if a.list {
         return 0;
     }
-    let mut code = runner::exit_code(&result.records, a.strict);
+    let mut code = match interrupts.signal() {
+        Some(signal) => signal.exit_code(),
+        None => runner::exit_code(&result.records, a.strict),
+    };
     if let Some(path) = &a.junit {
-        if let Err(e) =
+        if let Err(e) = interrupts.critical(|| {
             refresh_conformance::report::write_junit(path, &result.records, a.strict, &redactor)
-        {
+        }) {
             eprintln!("error: writing JUnit to {}: {e}", path.display());
             code = code.max(super::EXIT_INPUT);
         }

@@ -42,6 +42,8 @@ pub struct RunEnv {
     pub jwks: OnceCell<Result<jsonwebtoken::jwk::JwkSet, String>>,
     /// refresh_token_env sources: variable → current token.
     pub seeds: parking_lot::Mutex<std::collections::HashMap<String, String>>,
+    /// Set by the runner: after an interrupt, a trial that has not sent anything does not start.
+    pub cancel: super::interrupt::Cancel,
 }
 
 impl RunEnv {
@@ -68,6 +70,7 @@ impl RunEnv {
             opts,
             jwks: OnceCell::new(),
             seeds: Default::default(),
+            cancel: super::interrupt::Cancel::never(),
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod env;
 pub mod grant;
 pub mod http;
+pub mod interrupt;
 pub mod observe;
 pub mod outcome;
 pub mod plan;
