@@ -30,6 +30,10 @@ pub enum Command {
     Profiles(profiles::ProfilesArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+    /// Serve the emulated IdP on 127.0.0.1 until interrupted.
+    Emulate(refresh_conformance::emulator::cli::EmulateArgs),
+    /// Print a commented target file for a live tenant of this profile.
+    Init(InitArgs),
 }
 
 pub fn dispatch(cli: Cli) -> i32 {
@@ -38,6 +42,8 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::List(a) => list::list(a),
         Command::Validate(a) => validate::validate(a),
         Command::Profiles(a) => profiles::profiles(a),
+        Command::Emulate(a) => refresh_conformance::emulator::cli::run_emulate(a),
+        Command::Init(a) => init(a),
         Command::Schema => {
             println!(
                 "{}",
@@ -59,4 +65,31 @@ pub fn input_errors(errors: &[String]) -> i32 {
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(s)
         .map_err(|e| format!("`{s}` is not a duration like 30s, 5m, 1h: {e}"))
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// A built-in profile (see `profiles`).
+    #[arg(long)]
+    pub profile: String,
+}
+
+fn init(a: InitArgs) -> i32 {
+    match refresh_conformance::behaviour::builtin_profile(&a.profile) {
+        Some(p) => {
+            print!("{}", refresh_conformance::target::init::template(&p));
+            0
+        }
+        None => {
+            let known: Vec<String> = refresh_conformance::behaviour::builtin_profiles()
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            input_errors(&[format!(
+                "--profile {}: unknown profile (known: {})",
+                a.profile,
+                known.join(", ")
+            )])
+        }
+    }
 }

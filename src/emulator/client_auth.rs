@@ -60,14 +60,12 @@ pub fn authenticate(
         let id = params
             .get("client_id")
             .ok_or_else(|| OAuthError::invalid_client(false, "client_secret without client_id"))?;
-        return check_secret(
-            app,
-            id,
-            secret,
-            crate::target::AuthMethod::ClientSecretPost,
-            false,
-        )
-        .map(Some);
+        let method = match app.client(id) {
+            // Under the query-credentials defect the query stands in for the registered method.
+            Some(c) if params.query_credentials => c.info.auth,
+            _ => crate::target::AuthMethod::ClientSecretPost,
+        };
+        return check_secret(app, id, secret, method, false).map(Some);
     }
     if let Some(jwt) = assertion {
         return check_assertion(app, jwt, params, now_ms).map(Some);
@@ -127,7 +125,14 @@ fn check_secret(
     let client = app
         .client(id)
         .ok_or_else(|| OAuthError::invalid_client(basic, "unknown client"))?;
-    if client.info.auth != method {
+    // An IdP that takes credentials from the query string takes them as the
+    // client's own, whatever method it registered (defect query-credentials-accepted).
+    let lenient = app
+        .defects
+        .quirk(super::defects::Quirk::AcceptQueryCredentials)
+        && client.info.secret.is_some()
+        && method == crate::target::AuthMethod::ClientSecretPost;
+    if client.info.auth != method && !lenient {
         return Err(OAuthError::invalid_client(
             basic,
             format!(

@@ -17,8 +17,10 @@ pub enum Cause {
     MissingRefreshToken,
     /// Never issued by this server (or not a refresh token).
     UnknownRefreshToken,
-    /// Issued, but expired, revoked, rotated away or idle too long.
+    /// Issued, but revoked or rotated away.
     DeadRefreshToken,
+    /// Issued, but past its absolute or idle lifetime.
+    ExpiredRefreshToken,
     OtherClientsToken,
     ClientAuth,
     /// Two client-authentication methods, or credentials in the query string.

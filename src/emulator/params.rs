@@ -7,6 +7,9 @@ use super::error::{Cause, OAuthError};
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+    /// Client credentials were taken from the query string (only under the
+    /// `query-credentials-accepted` defect): any secret method is accepted.
+    pub query_credentials: bool,
 }
 
 impl Params {
@@ -29,7 +32,10 @@ impl Params {
             }
             pairs.push((k.into_owned(), v.into_owned()));
         }
-        Ok(Params { pairs })
+        Ok(Params {
+            pairs,
+            query_credentials: false,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -54,6 +60,7 @@ impl Params {
                 self.pairs.push((k.clone(), v.clone()));
             }
         }
+        self.query_credentials = true;
     }
 }
 

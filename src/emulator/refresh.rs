@@ -19,10 +19,19 @@ use axum::http::HeaderMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// Under `race-double-spend`, a refresh that passed the check yields to the
+/// scheduler (the I/O driver runs in between) until another refresh of the
+/// same token is in flight, at most this many times, and then a few more so
+/// that one passes the check too. No real-time sleep; only that defect pays.
+const RACE_WAIT_YIELDS: usize = 4096;
+const RACE_OVERLAP_YIELDS: usize = 64;
+
 /// Why a presented refresh token cannot be used.
 enum Dead {
-    /// Expired, revoked, idle too long.
+    /// Revoked.
     Plain(&'static str),
+    /// Past its absolute or idle lifetime.
+    Expired(&'static str),
     /// Invalidated by rotation: reuse detection may revoke the family.
     Reused,
 }
@@ -85,13 +94,21 @@ pub async fn refresh(
 
     // Check and consume: one critical section, unless the race defect splits it.
     let outcome = if app.defects.quirk(Quirk::NonAtomicRefresh) {
+        token.racing.fetch_add(1, Ordering::SeqCst);
         let checked = check(app, b, &token, &token.state.lock(), now);
         if checked.is_ok() {
-            for _ in 0..16 {
+            for _ in 0..RACE_WAIT_YIELDS {
+                if token.racing.load(Ordering::SeqCst) > 1 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            for _ in 0..RACE_OVERLAP_YIELDS {
                 tokio::task::yield_now().await;
             }
             consume(app, b, &mut token.state.lock(), now);
         }
+        token.racing.fetch_sub(1, Ordering::SeqCst);
         checked
     } else {
         let mut state = token.state.lock();
@@ -114,6 +131,9 @@ pub async fn refresh(
         }
         Err(Dead::Plain(why)) => {
             return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why))
+        }
+        Err(Dead::Expired(why)) => {
+            return Err(OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why))
         }
     }
 
@@ -214,13 +234,13 @@ fn check(
     }
     if token.expires_at.is_some_and(|e| now >= e) && !app.defects.quirk(Quirk::IgnoreAbsoluteExpiry)
     {
-        return Err(Dead::Plain("the refresh token expired"));
+        return Err(Dead::Expired("the refresh token expired"));
     }
     if b.idle_ttl_ms
         .is_some_and(|idle| now - state.last_used >= idle)
         && !app.defects.quirk(Quirk::IgnoreIdleExpiry)
     {
-        return Err(Dead::Plain(
+        return Err(Dead::Expired(
             "the refresh token expired after being unused too long",
         ));
     }

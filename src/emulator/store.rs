@@ -10,7 +10,7 @@ use super::scope::Scope;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
@@ -100,6 +100,8 @@ pub struct Token {
     /// Family time, ms; None = no limit.
     pub expires_at: Option<i64>,
     pub state: Mutex<TokenState>,
+    /// Refreshes of this token in flight; only the race-double-spend defect reads it.
+    pub racing: AtomicU32,
 }
 
 impl Token {
@@ -120,15 +122,18 @@ impl Token {
                 status: Status::Active,
                 last_used: issued_at,
             }),
+            racing: AtomicU32::new(0),
         }
     }
 }
 
 const SHARDS: usize = 64;
 
+type Shard = RwLock<HashMap<Box<str>, Arc<Token>>>;
+
 /// Every token ever issued, by value.
 pub struct Store {
-    shards: Box<[RwLock<HashMap<Box<str>, Arc<Token>>>]>,
+    shards: Box<[Shard]>,
     hasher: RandomState,
 }
 
@@ -142,7 +147,7 @@ impl Default for Store {
 }
 
 impl Store {
-    fn shard(&self, value: &str) -> &RwLock<HashMap<Box<str>, Arc<Token>>> {
+    fn shard(&self, value: &str) -> &Shard {
         &self.shards[(self.hasher.hash_one(value) as usize) % SHARDS]
     }
 

@@ -24,6 +24,7 @@ pub struct TokenBody {
 /// Render a token endpoint outcome: defects rewrite bodies and errors, then
 /// `Cache-Control: no-store` and `Pragma: no-cache` go on every response.
 pub fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
+    let success = result.is_ok();
     let mut resp = match result {
         Ok(mut body) => {
             app.defects.success_body(&mut body);
@@ -35,7 +36,7 @@ pub fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
         }
     };
     no_store(resp.headers_mut());
-    app.defects.headers(resp.headers_mut());
+    app.defects.headers(resp.headers_mut(), success);
     resp
 }
 

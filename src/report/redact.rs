@@ -17,7 +17,7 @@
 //! - JSON-escaped (`\n`, `\"`, `\\`, and the `\/` style);
 //! - for multi-line values (PEM keys): each non-trivial line.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use parking_lot::RwLock;
@@ -67,6 +67,8 @@ struct Compiled {
     labels: Vec<String>,
     /// (pattern, label) for long patterns, longest first.
     long: Vec<(String, String)>,
+    /// The patterns, for the fallback when no automaton could be built.
+    patterns: Vec<String>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -163,6 +165,18 @@ impl Redactor {
                 });
                 out
             }
+            // No automaton although there are patterns (it could not be built):
+            // replace one by one, longest first, rather than leak anything.
+            None if !compiled.patterns.is_empty() => {
+                let mut pairs: Vec<(&String, &String)> =
+                    compiled.patterns.iter().zip(&compiled.labels).collect();
+                pairs.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+                let mut out = text.to_string();
+                for (p, l) in pairs {
+                    out = out.replace(p.as_str(), l);
+                }
+                out
+            }
             _ => text.to_string(),
         }
     }
@@ -194,12 +208,13 @@ impl Redactor {
         let ac = if g.order.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&g.order)
-                    .expect("redaction automaton"),
-            )
+            // A contiguous NFA builds fast: the set changes with every token a
+            // trial captures, so build cost matters more than search speed.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&g.order)
+                .ok()
         };
         let mut long: Vec<(String, String)> = g
             .long
@@ -207,7 +222,12 @@ impl Redactor {
             .map(|p| (p.clone(), g.patterns[p].clone()))
             .collect();
         long.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        let c = Arc::new(Compiled { ac, labels, long });
+        let c = Arc::new(Compiled {
+            ac,
+            labels,
+            long,
+            patterns: g.order.clone(),
+        });
         g.compiled = Some(c.clone());
         c
     }

@@ -56,7 +56,7 @@ impl Trial<'_> {
                     &mut req,
                     &token_url,
                     self.now(),
-                    &self.env.redactor,
+                    &self.token_redactor,
                 )?;
                 self.send(step, req, Some(scope.to_string())).await
             }
@@ -84,7 +84,7 @@ impl Trial<'_> {
                 );
                 let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
                     .encode(sha2::Sha256::digest(verifier.as_bytes()));
-                self.env.redactor.add_token(&verifier, "pkce", step);
+                self.token_redactor.add_token(&verifier, "pkce", step);
                 let mut form = vec![
                     ("response_type".to_string(), "code".to_string()),
                     ("client_id".to_string(), client.id.clone()),
@@ -112,10 +112,10 @@ impl Trial<'_> {
                         Stop::Error(format!(
                             "grant source authorization_code: the authorize step answered {} without a code ({})",
                             reply.status,
-                            self.env.redactor.redact(&reply.excerpt())
+                            self.redact(&reply.excerpt())
                         ))
                     })?;
-                self.env.redactor.add_token(&code, "code", step);
+                self.token_redactor.add_token(&code, "code", step);
                 let form = vec![
                     ("grant_type".to_string(), "authorization_code".to_string()),
                     ("code".to_string(), code),
@@ -130,15 +130,12 @@ impl Trial<'_> {
                     &mut req,
                     &token_url,
                     self.now(),
-                    &self.env.redactor,
+                    &self.token_redactor,
                 )?;
                 self.send(step, req, Some(scope.to_string())).await
             }
             GrantSource::Command { argv, .. } => {
-                let vars = BTreeMap::from([
-                    ("client.id".to_string(), client.id.clone()),
-                    ("scope".to_string(), scope.to_string()),
-                ]);
+                let vars = crate::target::command::command_vars(&self.env.target, client, scope);
                 let json = crate::target::command::run_grant_command(
                     &argv,
                     &vars,
@@ -146,10 +143,7 @@ impl Trial<'_> {
                 )
                 .await
                 .map_err(|e| {
-                    Stop::Error(format!(
-                        "grant source command failed: {}",
-                        self.env.redactor.redact(&e)
-                    ))
+                    Stop::Error(format!("grant source command failed: {}", self.redact(&e)))
                 })?;
                 Ok(self.synthetic(step, "command", json, scope))
             }

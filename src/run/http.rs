@@ -213,7 +213,7 @@ impl Http {
                 waited,
                 self.max_retry_wait,
                 req.consuming,
-                Duration::from_secs(1),
+                Duration::from_millis(500),
                 std::time::SystemTime::now(),
             );
             let Some(delay) = plan else {

@@ -44,6 +44,7 @@ pub async fn execute(
     let (outcome, message) = outcome::decide(stop.as_ref(), &trial.findings, env.opts.strict);
     let (outcome, message, baseline) =
         outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
+    let message = trial.redact(&message);
     TrialRecord {
         name,
         target: env.target.name.clone(),
@@ -52,7 +53,7 @@ pub async fn execute(
         level: scenario.file.level,
         refs: scenario.file.refs.clone(),
         outcome,
-        message: env.redactor.redact(&message),
+        message,
         findings: trial.findings,
         transcript: trial.transcript,
         observations: trial.observations,

@@ -12,6 +12,9 @@ use crate::target::Target;
 use libtest_mimic::{Arguments, Completion, Trial};
 use std::sync::Arc;
 
+/// Trials mid-HTTP at once when `--test-threads` is not given.
+pub const DEFAULT_HTTP_TRIALS: usize = 16;
+
 /// How libtest-mimic prints.
 #[derive(Debug, Clone, Default)]
 pub struct Console {

@@ -153,7 +153,7 @@ impl Trial<'_> {
                 &mut req,
                 &token_url,
                 self.now(),
-                &self.env.redactor,
+                &self.token_redactor,
             )?;
             let r = self.send(name, req, None).await?;
             return Ok(Produced {
@@ -176,7 +176,7 @@ impl Trial<'_> {
                 &mut req,
                 &token_url,
                 self.now(),
-                &self.env.redactor,
+                &self.token_redactor,
             )?;
             let r = self.send(name, req, None).await?;
             return Ok(Produced {
@@ -199,7 +199,7 @@ impl Trial<'_> {
                 &mut req,
                 &token_url,
                 self.now(),
-                &self.env.redactor,
+                &self.token_redactor,
             )?;
             let r = self.send(name, req, scope).await?;
             return Ok(Produced {
@@ -245,7 +245,7 @@ impl Trial<'_> {
                     &mut req,
                     &token_url,
                     self.now(),
-                    &self.env.redactor,
+                    &self.token_redactor,
                 )?;
             }
             if req.method == "GET" {
@@ -295,7 +295,7 @@ impl Trial<'_> {
             &mut req,
             &token_url,
             self.now(),
-            &self.env.redactor,
+            &self.token_redactor,
         )?;
         // Omitted scope means the original: the family's original scope is the effective one.
         let family_scope = self
@@ -484,9 +484,9 @@ impl Trial<'_> {
                     } else {
                         e.refs.clone()
                     },
-                    check: self.env.redactor.redact(&check),
-                    expected: self.env.redactor.redact(&m.expected),
-                    actual: self.env.redactor.redact(&m.actual),
+                    check: self.redact(&check),
+                    expected: self.redact(&m.expected),
+                    actual: self.redact(&m.actual),
                     precondition,
                     exchange,
                 });

@@ -53,6 +53,9 @@ pub struct Trial<'a> {
     pub transcript: Vec<Exchange>,
     pub findings: Vec<Finding>,
     pub observations: BTreeMap<String, String>,
+    /// This trial's tokens (the run's redactor holds the target's secrets):
+    /// per trial, so a large run does not grow one automaton quadratically.
+    pub token_redactor: crate::report::redact::Redactor,
 }
 
 impl<'a> Trial<'a> {
@@ -69,7 +72,13 @@ impl<'a> Trial<'a> {
             transcript: Vec::new(),
             findings: Vec::new(),
             observations: BTreeMap::new(),
+            token_redactor: crate::report::redact::Redactor::new(),
         }
+    }
+
+    /// Redact this trial's tokens and the target's secrets.
+    pub fn redact(&self, text: &str) -> String {
+        self.env.redactor.redact(&self.token_redactor.redact(text))
     }
 
     /// The trial's clock: real time plus any virtual time it advanced.
@@ -185,7 +194,7 @@ impl<'a> Trial<'a> {
                 "step `{step}`: {} {}: {}",
                 req.method,
                 req.url,
-                self.env.redactor.redact(&e)
+                self.redact(&e)
             ))
         })
     }
@@ -198,51 +207,56 @@ impl<'a> Trial<'a> {
         outcome: Result<Reply, super::http::TransportError>,
         requested_scope: Option<String>,
     ) -> (Result<Response, String>, Exchange) {
-        let red = &self.env.redactor;
+        // Tokens in the response are registered before anything is redacted.
+        // Strict: duplicate member names make a body ambiguous, so it is not judged as JSON.
+        let json: Option<serde_json::Value> = match &outcome {
+            Ok(reply) => crate::judge::strict_json::parse(&reply.body).ok(),
+            Err(_) => None,
+        };
+        // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
+        if let Ok(reply) = &outcome {
+            for (kind, value) in super::token_scan::scan(&String::from_utf8_lossy(&reply.body)) {
+                self.token_redactor.add_token(&value, kind, step);
+            }
+        }
+        if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
+            for (field, kind) in TOKEN_FIELDS {
+                if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
+                    self.token_redactor.add_token(v, kind, step);
+                    if *kind == "rt" || *kind == "at" {
+                        self.tokens.push(v.to_string());
+                    }
+                }
+            }
+        }
+        let red = |s: &str| self.redact(s);
         let mut ex = Exchange {
             step: step.to_string(),
             method: req.method.clone(),
-            url: red.redact(&req.full_url()),
+            url: red(&req.full_url()),
             request_headers: req
                 .headers
                 .iter()
-                .map(|(k, v)| (k.clone(), red.redact(v)))
+                .map(|(k, v)| (k.clone(), red(v)))
                 .collect(),
-            request_body: red.redact(&req.body_text()),
+            request_body: red(&req.body_text()),
             ..Default::default()
         };
         match outcome {
             Err(e) => {
-                ex.transport_error = Some(red.redact(&e.0));
+                ex.transport_error = Some(red(&e.0));
                 (Err(e.0), ex)
             }
             Ok(reply) => {
-                // Strict: duplicate member names make the body ambiguous, so it is not judged as JSON.
-                let json: Option<serde_json::Value> =
-                    crate::judge::strict_json::parse(&reply.body).ok();
-                if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
-                    for (field, kind) in TOKEN_FIELDS {
-                        if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
-                            red.add_token(v, kind, step);
-                            if *kind == "rt" || *kind == "at" {
-                                self.tokens.push(v.to_string());
-                            }
-                        }
-                    }
-                }
                 let body = String::from_utf8_lossy(&reply.body).into_owned();
-                // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
-                for (kind, value) in super::token_scan::scan(&body) {
-                    red.add_token(&value, kind, step);
-                }
                 ex.status = Some(reply.status);
                 ex.elapsed_ms = reply.elapsed.as_millis() as u64;
                 ex.response_headers = reply
                     .headers
                     .iter()
-                    .map(|(k, v)| (k.clone(), red.redact(v)))
+                    .map(|(k, v)| (k.clone(), red(v)))
                     .collect();
-                ex.response_body = crate::judge::excerpt(&red.redact(&body), 2000);
+                ex.response_body = crate::judge::excerpt(&red(&body), 2000);
                 let r = Response {
                     status: reply.status,
                     headers: reply.headers,

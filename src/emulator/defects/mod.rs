@@ -108,8 +108,8 @@ pub trait Defect: Send + Sync {
     }
     /// Rewrite a successful token response body.
     fn success_body(&self, _body: &mut TokenBody) {}
-    /// Rewrite the token endpoint's response headers (success and error).
-    fn headers(&self, _h: &mut HeaderMap) {}
+    /// Rewrite the token endpoint's response headers; `success` is a 200 with tokens.
+    fn headers(&self, _h: &mut HeaderMap, _success: bool) {}
     /// Rewrite a token endpoint error.
     fn error(&self, _e: &mut OAuthError) {}
     /// The scope a refresh gets when it omits `scope` (the token's, by default).
@@ -240,8 +240,8 @@ impl Defects {
         self.active.iter().for_each(|d| d.success_body(body));
     }
 
-    pub fn headers(&self, h: &mut HeaderMap) {
-        self.active.iter().for_each(|d| d.headers(h));
+    pub fn headers(&self, h: &mut HeaderMap, success: bool) {
+        self.active.iter().for_each(|d| d.headers(h, success));
     }
 
     pub fn error(&self, e: &mut OAuthError) {

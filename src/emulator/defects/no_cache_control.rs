@@ -12,7 +12,7 @@ impl Defect for D {
     fn description(&self) -> &'static str {
         "token responses lack Cache-Control: no-store (RFC 6749 §5.1)"
     }
-    fn headers(&self, h: &mut HeaderMap) {
+    fn headers(&self, h: &mut HeaderMap, _success: bool) {
         h.remove(header::CACHE_CONTROL);
     }
 }

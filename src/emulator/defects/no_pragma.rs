@@ -12,7 +12,7 @@ impl Defect for D {
     fn description(&self) -> &'static str {
         "token responses lack Pragma: no-cache (RFC 6749 §5.1)"
     }
-    fn headers(&self, h: &mut HeaderMap) {
+    fn headers(&self, h: &mut HeaderMap, _success: bool) {
         h.remove(header::PRAGMA);
     }
 }

@@ -1,4 +1,4 @@
-//! Defect `unregistered-error-code`: a dead, expired or unknown refresh token answers the unregistered code token_expired.
+//! Defect `unregistered-error-code`: an expired refresh token (absolute or idle lifetime) answers the unregistered code token_expired.
 
 use super::super::error::{Cause, OAuthError};
 use super::Defect;
@@ -10,13 +10,10 @@ impl Defect for D {
         "unregistered-error-code"
     }
     fn description(&self) -> &'static str {
-        "a dead, expired or unknown refresh token answers the unregistered code token_expired"
+        "an expired refresh token (absolute or idle lifetime) answers the unregistered code token_expired"
     }
     fn error(&self, e: &mut OAuthError) {
-        if matches!(
-            e.cause,
-            Cause::UnknownRefreshToken | Cause::DeadRefreshToken
-        ) {
+        if matches!(e.cause, Cause::ExpiredRefreshToken) {
             e.error = "token_expired".into();
         }
     }

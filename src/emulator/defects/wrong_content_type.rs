@@ -1,4 +1,4 @@
-//! Defect `wrong-content-type`: JSON token responses are labelled text/plain.
+//! Defect `wrong-content-type`: successful JSON token responses are labelled text/plain.
 
 use super::Defect;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -10,12 +10,12 @@ impl Defect for D {
         "wrong-content-type"
     }
     fn description(&self) -> &'static str {
-        "JSON token responses are labelled text/plain"
+        "successful JSON token responses are labelled text/plain"
     }
-    fn headers(&self, h: &mut HeaderMap) {
-        let json = h
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    fn headers(&self, h: &mut HeaderMap, success: bool) {
+        let json = success
+            && h.get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
         if json {
             h.insert(
                 header::CONTENT_TYPE,

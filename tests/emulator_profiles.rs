@@ -1,0 +1,115 @@
+//! The built-in profiles: each parses, states every vocabulary key with a
+//! source, starts an emulator, and the profiles differ where the vendors do.
+
+mod emulator_support;
+use emulator_support::*;
+use refresh_conformance::behaviour::{builtin_profiles, vocab::VOCABULARY};
+
+const EXPECTED: &[&str] = &[
+    "idcs",
+    "oauth21-bcp",
+    "okta",
+    "pingfederate",
+    "rfc6749",
+    "wso2",
+];
+
+#[test]
+fn every_profile_states_every_key_with_a_source() {
+    let profiles = builtin_profiles();
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, EXPECTED);
+    for p in &profiles {
+        assert!(!p.description.is_empty(), "{}", p.name);
+        for def in VOCABULARY {
+            let stated = p
+                .behaviour
+                .values
+                .get(def.key)
+                .unwrap_or_else(|| panic!("{} does not state {}", p.name, def.key));
+            assert!(
+                stated.source.as_deref().is_some_and(|s| !s.is_empty()),
+                "{}: {} has no source",
+                p.name,
+                def.key
+            );
+        }
+        assert!(
+            p.scopes.granted.is_some() && p.scopes.narrower.is_some() && p.scopes.extra.is_some(),
+            "{}",
+            p.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_profile_serves_a_grant_and_a_refresh_for_every_client() {
+    for p in builtin_profiles() {
+        let e = start(p.clone(), &[]).await;
+        for client in ["main", "post", "other", "public", "jwt"] {
+            let g = e.grant(client, GRANTED).await.ok();
+            let rt = g
+                .opt("refresh_token")
+                .unwrap_or_else(|| panic!("{}: {client} got no refresh token", p.name))
+                .to_string();
+            e.refresh(client, &rt, None).await.ok();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vendor_differences_show_on_the_wire() {
+    // okta: rotation with a 30 s grace window.
+    let e = start(profile("okta"), &[]).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    e.refresh("main", g.str("refresh_token"), None).await.ok();
+    e.refresh("main", g.str("refresh_token"), None).await.ok();
+    e.advance(&[g.str("refresh_token")], 31.0).await;
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+
+    // wso2: no offline_access needed, one-day lifetime renewed on rotation.
+    let e = start(profile("wso2"), &[]).await;
+    let g = e.grant("main", "openid profile").await.ok();
+    e.advance(&[g.str("refresh_token")], 80000.0).await;
+    let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+    e.advance(&[r.str("refresh_token")], 80000.0).await;
+    e.refresh("main", r.str("refresh_token"), None).await.ok();
+
+    // idcs: offline_access required, 7-day lifetime.
+    let e = start(profile("idcs"), &[]).await;
+    assert!(e
+        .grant("main", "openid profile")
+        .await
+        .ok()
+        .opt("refresh_token")
+        .is_none());
+    let g = e.grant("main", GRANTED).await.ok();
+    e.advance(&[g.str("refresh_token")], 7.0 * 86400.0 + 1.0)
+        .await;
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+
+    // pingfederate: wider scope is an error, omitted means the original.
+    let e = start(profile("pingfederate"), &[]).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    e.refresh(
+        "main",
+        g.str("refresh_token"),
+        Some(&format!("{GRANTED} write")),
+    )
+    .await
+    .expect_error(400, "invalid_scope");
+    assert_eq!(
+        e.refresh("main", g.str("refresh_token"), None)
+            .await
+            .ok()
+            .scope_set(),
+        sorted(GRANTED)
+    );
+}
