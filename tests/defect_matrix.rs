@@ -13,60 +13,18 @@
 //!
 //! It prints the matrix (defect × failing scenarios). Virtual time: nothing sleeps.
 
-use refresh_conformance::behaviour::builtin_profiles;
+mod support;
+
 use refresh_conformance::emulator;
 use refresh_conformance::record::{Outcome, TrialRecord};
-use refresh_conformance::report::redact::Redactor;
-use refresh_conformance::run::env::{RunEnv, RunOptions};
-use refresh_conformance::run::plan::applicability;
 use refresh_conformance::scenario::{load, Scenario};
-use refresh_conformance::target::emulated;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use support::run_catalog;
 
 /// Defects that by nature touch every error response: collateral failures of
 /// error-checking scenarios are expected, not a sign of a sloppy defect.
 const TOUCH_ALL_ERRORS: &[&str] = &["errors-with-status-200", "html-error-bodies"];
-
-fn run_catalog(
-    rt: &tokio::runtime::Runtime,
-    scenarios: &Arc<Vec<Scenario>>,
-    defects: &[String],
-) -> Vec<TrialRecord> {
-    rt.block_on(async {
-        let permits = Arc::new(tokio::sync::Semaphore::new(32));
-        let mut set = tokio::task::JoinSet::new();
-        for profile in builtin_profiles() {
-            let target = emulated::start(profile, defects, None)
-                .await
-                .expect("emulator starts");
-            let env = Arc::new(
-                RunEnv::new(
-                    target,
-                    Arc::new(Redactor::new()),
-                    permits.clone(),
-                    RunOptions::default(),
-                )
-                .unwrap(),
-            );
-            for i in 0..scenarios.len() {
-                let (env, scenarios) = (env.clone(), scenarios.clone());
-                set.spawn(async move {
-                    let s = &scenarios[i];
-                    let name = format!("{}/{}", env.target.name, s.id());
-                    let skip = applicability(&env.target, s);
-                    refresh_conformance::run::execute(&env, s, name, skip).await
-                });
-            }
-        }
-        let mut out = Vec::new();
-        while let Some(r) = set.join_next().await {
-            out.push(r.expect("trial task"));
-        }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        out
-    })
-}
 
 fn detected(r: &TrialRecord) -> bool {
     matches!(r.outcome, Outcome::Fail { .. } | Outcome::Warn)

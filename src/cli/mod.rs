@@ -3,6 +3,7 @@
 
 mod list;
 mod profiles;
+mod reports;
 mod run;
 mod targets;
 mod validate;
@@ -21,7 +22,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run scenarios against targets (default: the built-in catalog on every built-in profile's emulator).
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// List scenarios: id, title, level, refs and `when`, grouped by area.
     List(list::ListArgs),
     /// Check scenario and target files without running anything.
@@ -38,7 +39,7 @@ pub enum Command {
 
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Command::Run(a) => run::run(a),
+        Command::Run(a) => run::run(*a),
         Command::List(a) => list::list(a),
         Command::Validate(a) => validate::validate(a),
         Command::Profiles(a) => profiles::profiles(a),

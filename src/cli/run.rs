@@ -64,6 +64,18 @@ pub struct RunArgs {
     /// Tolerance added to expiry waits (lifetime + skew, then probe once).
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     pub clock_skew: Duration,
+    /// Record behaviour observations here; later runs fail on drift from it.
+    #[arg(long, value_name = "FILE")]
+    pub fingerprint: Option<PathBuf>,
+    /// Accept the drift: rewrite the fingerprint file (whole, unfiltered runs only).
+    #[arg(long)]
+    pub accept_drift: bool,
+    /// Write a self-contained HTML matrix (scenarios × targets) here, and index.json beside it.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY", appended to).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
     /// A trial that runs longer is an error.
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
     pub trial_timeout: Duration,
@@ -87,6 +99,10 @@ pub fn run(a: RunArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return input_errors(&e),
     };
+    let profiles: std::collections::BTreeMap<String, String> = targets
+        .iter()
+        .map(|t| (t.name.clone(), t.profile.name.clone()))
+        .collect();
     let filters = Filters {
         words: a.filters.clone(),
         exact: a.exact,
@@ -124,18 +140,25 @@ pub fn run(a: RunArgs) -> i32 {
     if a.list {
         return 0;
     }
-    let mut code = match interrupts.signal() {
-        Some(signal) => signal.exit_code(),
-        None => runner::exit_code(&result.records, a.strict),
+    let interrupted = interrupts.signal();
+    let outputs = super::reports::Outputs {
+        junit: a.junit.as_deref(),
+        fingerprint: a.fingerprint.as_deref(),
+        accept_drift: a.accept_drift,
+        html: a.html.as_deref(),
+        summary: a.summary.as_deref(),
+        strict: a.strict,
+        filtered: !a.filters.is_empty() || !a.skip.is_empty() || a.ignored,
+        interrupted: interrupted.is_some(),
+        profiles,
     };
-    if let Some(path) = &a.junit {
-        if let Err(e) = interrupts.critical(|| {
-            refresh_conformance::report::write_junit(path, &result.records, a.strict, &redactor)
-        }) {
-            eprintln!("error: writing JUnit to {}: {e}", path.display());
-            code = code.max(super::EXIT_INPUT);
-        }
-    }
+    // A second Ctrl-C waits for the report files being written.
+    let written =
+        interrupts.critical(|| super::reports::write(&outputs, &result.records, &redactor));
+    let code = match interrupted {
+        Some(signal) => signal.exit_code(),
+        None => runner::exit_code(&result.records, a.strict).max(written),
+    };
     rt.shutdown_timeout(Duration::from_millis(200));
     code
 }

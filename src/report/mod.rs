@@ -4,12 +4,16 @@
 
 pub mod atomic;
 pub mod fingerprint;
+pub mod html;
 pub mod junit;
 pub mod redact;
 pub mod sample;
+pub mod summary;
 pub mod text;
 
 pub use atomic::write_atomic;
 pub use fingerprint::{diff, from_records, render_diff, Fingerprint, FingerprintDiff};
+pub use html::{html_report, index_json, ReportMeta};
 pub use junit::{junit_xml, write_junit};
 pub use redact::Redactor;
+pub use summary::summary_markdown;

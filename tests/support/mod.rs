@@ -129,3 +129,41 @@ granted = "openid offline_access read"
 narrower = "openid offline_access"
 extra = "write"
 "#;
+
+/// Run the whole catalog against every built-in profile's emulator with
+/// `defects`, in-process and in parallel; records sorted by trial name.
+pub fn run_catalog(
+    rt: &tokio::runtime::Runtime,
+    scenarios: &Arc<Vec<refresh_conformance::scenario::Scenario>>,
+    defects: &[String],
+) -> Vec<refresh_conformance::record::TrialRecord> {
+    use refresh_conformance::run::env::{RunEnv, RunOptions};
+    rt.block_on(async {
+        let permits = Arc::new(tokio::sync::Semaphore::new(32));
+        let mut set = tokio::task::JoinSet::new();
+        for profile in refresh_conformance::behaviour::builtin_profiles() {
+            let target = emulated::start(profile, defects, None)
+                .await
+                .expect("emulator starts");
+            let redactor = Arc::new(refresh_conformance::report::redact::Redactor::new());
+            let env = Arc::new(
+                RunEnv::new(target, redactor, permits.clone(), RunOptions::default()).unwrap(),
+            );
+            for i in 0..scenarios.len() {
+                let (env, scenarios) = (env.clone(), scenarios.clone());
+                set.spawn(async move {
+                    let s = &scenarios[i];
+                    let name = format!("{}/{}", env.target.name, s.id());
+                    let skip = refresh_conformance::run::plan::applicability(&env.target, s);
+                    refresh_conformance::run::execute(&env, s, name, skip).await
+                });
+            }
+        }
+        let mut out = Vec::new();
+        while let Some(r) = set.join_next().await {
+            out.push(r.expect("trial task"));
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    })
+}
