@@ -342,6 +342,22 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(stream: S, state: Arc<State>) 
                 .await;
             continue;
         }
+        // The client preflight presents a token this IdP never issued: it gets the
+        // right answer (invalid_grant), so every count below is about the trials' requests.
+        let presented = req.form.get("refresh_token").or(req.form.get("token"));
+        if presented.is_some_and(|t| !t.starts_with("RT-")) {
+            let body = serde_json::json!({"error": "invalid_grant"}).to_string();
+            let (st, body) = if endpoint == Endpoint::Token {
+                (400, body)
+            } else {
+                (200, "{}".to_string())
+            };
+            let _ = r
+                .get_mut()
+                .write_all(&response(st, "application/json", &[], body.as_bytes()))
+                .await;
+            continue;
+        }
         if !answer(&mut r, &state, endpoint, &req, n).await {
             return;
         }

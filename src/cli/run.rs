@@ -123,6 +123,10 @@ pub fn run(a: RunArgs) -> i32 {
         color: a.color,
         logfile: None,
     };
+    let grants_needed = a.list.then(|| {
+        let needs = refresh_conformance::run::grants_needed::count(&targets, &scenarios, &filters);
+        refresh_conformance::run::grants_needed::render(&targets, &needs)
+    });
     let redactor = Arc::new(Redactor::new());
     let result = match runner::run_with_cancel(
         &rt,
@@ -138,6 +142,9 @@ pub fn run(a: RunArgs) -> i32 {
         Err(e) => return input_errors(&[e]),
     };
     if a.list {
+        for line in grants_needed.unwrap_or_default() {
+            eprintln!("{line}");
+        }
         return 0;
     }
     let interrupted = interrupts.signal();

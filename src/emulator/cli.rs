@@ -32,6 +32,8 @@ pub fn run_emulate(args: EmulateArgs) -> i32 {
         }
         return 0;
     }
+    // Credentials from --config are the user's: the banner does not print them.
+    let from_file = args.config.is_some();
     let config = match build_config(&args) {
         Ok(c) => c,
         Err(e) => {
@@ -50,7 +52,7 @@ pub fn run_emulate(args: EmulateArgs) -> i32 {
         }
     };
     runtime.block_on(async move {
-        let banner = describe(&config);
+        let banner = describe(&config, !from_file);
         let handle = match start(config, args.port).await {
             Ok(h) => h,
             Err(e) => {
@@ -107,7 +109,9 @@ fn load_profile(name: &str) -> anyhow::Result<Profile> {
 }
 
 /// The start banner; `{BASE}` is replaced by the base URL once bound.
-fn describe(config: &EmulatorConfig) -> String {
+/// `show_credentials`: print the documented default test credentials; for
+/// clients and users from `--config` only say where they come from.
+fn describe(config: &EmulatorConfig, show_credentials: bool) -> String {
     let mut out = String::new();
     let p = &config.profile;
     out.push_str(&format!(
@@ -132,8 +136,9 @@ fn describe(config: &EmulatorConfig) -> String {
     out.push_str("\nclients (documented TEST credentials):\n");
     for c in &config.clients {
         let cred = match (&c.secret, &c.public_key_pem) {
+            (Some(_), _) if !show_credentials => "secret from --config".into(),
             (Some(s), _) => format!("secret {s}"),
-            (None, Some(_)) if c.id == "jwt" => {
+            (None, Some(_)) if c.id == "jwt" && show_credentials => {
                 "key keys/jwt-client.test-only.pem (ES256, kid jwt-test-only)".into()
             }
             (None, Some(_)) => "registered public key".into(),
@@ -148,7 +153,11 @@ fn describe(config: &EmulatorConfig) -> String {
     }
     out.push_str("\nusers:\n");
     for (u, pw) in &config.users {
-        out.push_str(&format!("  {u} / {pw}\n"));
+        if show_credentials {
+            out.push_str(&format!("  {u} / {pw}\n"));
+        } else {
+            out.push_str(&format!("  {u} (password from --config)\n"));
+        }
     }
     out.push_str(
         "\nvirtual clock: POST {BASE}/_emulator/advance  {\"tokens\": [\"<access or refresh token>\"], \"seconds\": N}\n\

@@ -42,6 +42,11 @@ pub struct RunEnv {
     pub jwks: OnceCell<Result<jsonwebtoken::jwk::JwkSet, String>>,
     /// refresh_token_env sources: variable → current token.
     pub seeds: parking_lot::Mutex<std::collections::HashMap<String, String>>,
+    /// Client role → its preflight, run once by the first trial using the client.
+    pub preflight: std::collections::HashMap<String, OnceCell<super::preflight::Preflight>>,
+    /// Client role → the scenario holding its non-repeatable grant source
+    /// (a seed token serves one token family, so one trial per run).
+    pub grant_claims: parking_lot::Mutex<std::collections::HashMap<String, String>>,
     /// Set by the runner: after an interrupt, a trial that has not sent anything does not start.
     pub cancel: super::interrupt::Cancel,
 }
@@ -62,6 +67,11 @@ impl RunEnv {
             }
         }
         let http = Http::for_target(&target)?;
+        let preflight = target
+            .clients
+            .keys()
+            .map(|role| (role.clone(), OnceCell::new()))
+            .collect();
         Ok(RunEnv {
             target: Arc::new(target),
             http: Arc::new(http),
@@ -70,6 +80,8 @@ impl RunEnv {
             opts,
             jwks: OnceCell::new(),
             seeds: Default::default(),
+            preflight,
+            grant_claims: Default::default(),
             cancel: super::interrupt::Cancel::never(),
         })
     }
@@ -84,6 +96,19 @@ impl RunEnv {
             .entry(var.to_string())
             .or_insert_with(|| initial.to_string())
             .clone()
+    }
+    /// Claim `role`'s non-repeatable grant source for `scenario`; Err names
+    /// the scenario already holding it (a second grant in the same trial
+    /// needs a second family too, so it is refused as well).
+    pub fn claim_grant(&self, role: &str, scenario: &str) -> Result<(), String> {
+        let mut claims = self.grant_claims.lock();
+        match claims.get(role) {
+            Some(holder) => Err(holder.clone()),
+            None => {
+                claims.insert(role.to_string(), scenario.to_string());
+                Ok(())
+            }
+        }
     }
     pub fn update_seed(&self, old: &str, new: &str) {
         for v in self.seeds.lock().values_mut() {

@@ -33,6 +33,38 @@ impl Trial<'_> {
                 source.kind()
             )));
         }
+        if let GrantSource::RefreshTokenEnv { .. } = source {
+            // A seed is only a refresh token: a grant step expecting more cannot be judged.
+            if let Some(field) = self
+                .expected_grant_fields(step)
+                .into_iter()
+                .find(|f| f != "refresh_token")
+            {
+                return Err(Stop::Skip(format!(
+                    "step `{step}` expects `{field}` in the grant response; client `{}`'s grant source (refresh_token_env) supplies only a refresh token",
+                    client.role
+                )));
+            }
+        }
+        if !source.repeatable() {
+            // One seed serves one token family: one grant per run.
+            if let Err(holder) = self.env.claim_grant(&client.role, self.scenario.id()) {
+                let what = match source {
+                    GrantSource::RefreshTokenEnv { .. } => "the seed token",
+                    _ => "its single grant",
+                };
+                let by = if holder == self.scenario.id() {
+                    "an earlier step of this trial".to_string()
+                } else {
+                    format!("`{holder}`")
+                };
+                return Err(Stop::Skip(format!(
+                    "client `{}`'s grant source ({}) is not repeatable: only one trial can use {what} ({by} has it)",
+                    client.role,
+                    source.kind()
+                )));
+            }
+        }
         let token_url = self.env.target.endpoints.token.clone();
         match source {
             GrantSource::Password {
@@ -153,6 +185,18 @@ impl Trial<'_> {
                 Ok(self.synthetic(step, "refresh_token_env", json, scope))
             }
         }
+    }
+
+    /// The response fields the grant step named `step` expects to be present.
+    fn expected_grant_fields(&self, step: &str) -> Vec<String> {
+        self.scenario
+            .file
+            .steps
+            .iter()
+            .find(|s| crate::scenario::validate::step_name(s).as_deref() == Some(step))
+            .and_then(|s| s.expect.as_ref())
+            .map(|e| e.all().iter().flat_map(|x| x.present.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// A grant response that did not come over HTTP (command output, a seed token).

@@ -4,11 +4,13 @@
 pub mod auth;
 pub mod env;
 pub mod grant;
+pub mod grants_needed;
 pub mod http;
 pub mod interrupt;
 pub mod observe;
 pub mod outcome;
 pub mod plan;
+pub mod preflight;
 pub mod retry;
 pub mod runner;
 pub mod steps;

@@ -21,6 +21,7 @@ struct Produced {
 impl Trial<'_> {
     /// Run every step; Err(Stop) ends the trial as skip or error.
     pub async fn run_steps(&mut self) -> Result<(), Stop> {
+        self.preflight_clients().await?;
         for step in &self.scenario.file.steps {
             let name = step_name(step).unwrap_or_default();
             let produced = if let Some(w) = &step.wait {
@@ -127,9 +128,16 @@ impl Trial<'_> {
             });
         }
         if let Some(a) = &step.concurrent {
-            let (req, scope) = self.refresh_request(&a.refresh, step)?;
+            // One request per copy: a client assertion's `jti` is single-use (RFC 7523 §3).
+            let mut reqs = Vec::new();
+            let mut scope = None;
+            for _ in 0..a.count {
+                let (req, s) = self.refresh_request(&a.refresh, step)?;
+                reqs.push(req);
+                scope = s;
+            }
             let presented = self.render(&a.refresh.token)?;
-            let group = self.send_group(name, req, scope, a.count).await;
+            let group = self.send_group(name, reqs, scope).await;
             for r in group.iter().flatten() {
                 self.follow_rotation(&presented, r);
             }
@@ -323,16 +331,15 @@ impl Trial<'_> {
         }
     }
 
-    /// `count` identical requests at once.
+    /// The requests at once (copies of one request, each with its own client assertion).
     async fn send_group(
         &mut self,
         name: &str,
-        req: Request,
+        reqs: Vec<Request>,
         scope: Option<String>,
-        count: u32,
     ) -> Vec<Result<Response, String>> {
         let mut set = tokio::task::JoinSet::new();
-        for i in 0..count {
+        for (i, req) in reqs.iter().enumerate() {
             let http = self.env.http.clone();
             let req = req.clone();
             set.spawn(async move { (i, http.send(&req).await) });
@@ -346,7 +353,8 @@ impl Trial<'_> {
         replies.sort_by_key(|(i, _)| *i);
         let mut out = Vec::new();
         for (i, reply) in replies {
-            let (resp, ex) = self.to_response(&format!("{name}[{i}]"), &req, reply, scope.clone());
+            let (resp, ex) =
+                self.to_response(&format!("{name}[{i}]"), &reqs[i], reply, scope.clone());
             // Keep the transcript readable: the first few exchanges of a large group.
             if i < 5 {
                 self.transcript.push(ex);

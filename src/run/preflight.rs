@@ -1,0 +1,220 @@
+//! The client preflight (DESIGN.md "Outcomes": a client whose credentials do
+//! not work is a harness error, not an IdP failure).
+//!
+//! Before a trial's first step, every client the scenario uses is checked
+//! once per (target, role): a refresh with a bogus refresh token, using the
+//! client's own authentication. `invalid_grant` (or any other answer that
+//! does not blame the client) means the credentials work. `invalid_client`
+//! or a 401 means they may not: because some IdPs answer `invalid_client`
+//! for any unknown token (an IdP behaviour the catalog judges), the verdict
+//! is confirmed at the revocation (or introspection) endpoint with the same
+//! credentials and the same bogus token, which must answer 200 when the
+//! credentials work (RFC 7009 §2.2, RFC 7662 §2.2). Any other answer
+//! (`unauthorized_client` included) is left for the trial's own steps to
+//! judge: a grant refused there is a precondition error naming the answer.
+//!
+//! A failed preflight makes every trial using that client an error whose
+//! message names the cause, with the preflight's (redacted) exchanges in the
+//! trial's transcript. A transport failure is left to the steps to report.
+
+use super::auth;
+use super::http::Request;
+use super::trial::{Stop, Trial};
+use crate::judge::Response;
+use crate::record::Exchange;
+use crate::scenario::model::{AuthMode, Step};
+use crate::scenario::Scenario;
+use crate::target::Client;
+use std::collections::BTreeSet;
+
+/// What the preflight of one client found.
+#[derive(Debug, Clone, Default)]
+pub struct Preflight {
+    /// The error every trial using the client ends with; None when it works.
+    pub error: Option<String>,
+    /// The preflight's redacted exchanges (kept for the error's transcript).
+    pub exchanges: Vec<Exchange>,
+}
+
+/// The client roles a scenario's steps send requests as, in step order.
+pub fn roles_used(scenario: &Scenario) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for step in &scenario.file.steps {
+        if let Some(role) = step_role(step) {
+            if seen.insert(role.clone()) {
+                out.push(role);
+            }
+        }
+    }
+    out
+}
+
+fn step_role(step: &Step) -> Option<String> {
+    let role = |c: &Option<String>| Some(c.clone().unwrap_or_else(|| "main".to_string()));
+    if let Some(a) = &step.grant {
+        return role(&a.client);
+    }
+    if let Some(a) = &step.refresh {
+        return role(&a.client);
+    }
+    if let Some(a) = &step.concurrent {
+        return role(&a.refresh.client);
+    }
+    if let Some(a) = &step.revoke {
+        return role(&a.client);
+    }
+    if let Some(a) = &step.introspect {
+        return role(&a.client);
+    }
+    if let Some(a) = &step.client_credentials {
+        return role(&a.client);
+    }
+    if let Some(a) = &step.request {
+        if a.auth.unwrap_or(AuthMode::Omit) != AuthMode::Omit {
+            return role(&a.client);
+        }
+    }
+    None
+}
+
+/// A refresh token no IdP has issued.
+fn bogus_token() -> String {
+    format!(
+        "refresh-conformance-preflight-{:032x}",
+        rand::random::<u128>()
+    )
+}
+
+impl Trial<'_> {
+    /// Preflight every client this trial uses (each once per target); the
+    /// first failing one stops the trial with an error.
+    pub async fn preflight_clients(&mut self) -> Result<(), Stop> {
+        let env = self.env;
+        for role in roles_used(self.scenario) {
+            // A role the target lacks is skipped by the step that needs it.
+            let (Some(cell), Some(client)) =
+                (env.preflight.get(&role), env.target.clients.get(&role))
+            else {
+                continue;
+            };
+            let found = cell
+                .get_or_init(|| async {
+                    let permits = env.permits.clone();
+                    match permits.acquire_owned().await {
+                        Ok(_permit) => self.preflight(client).await,
+                        Err(_) => Preflight::default(),
+                    }
+                })
+                .await;
+            if let Some(e) = &found.error {
+                self.transcript.extend(found.exchanges.iter().cloned());
+                return Err(Stop::Error(e.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    async fn preflight(&mut self, client: &Client) -> Preflight {
+        let role = &client.role;
+        let token_url = self.env.target.endpoints.token.clone();
+        let bogus = bogus_token();
+        let mut form = vec![
+            ("grant_type".to_string(), "refresh_token".to_string()),
+            ("refresh_token".to_string(), bogus.clone()),
+        ];
+        form.extend(
+            client
+                .refresh_params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        let mut out = Preflight::default();
+        let step = format!("preflight:{role}");
+        let Some(r) = self
+            .preflight_send(
+                &step,
+                client,
+                Request::post_form(&token_url, form),
+                &mut out,
+            )
+            .await
+        else {
+            return out;
+        };
+        let error = r.field_str("error").unwrap_or_default().to_string();
+        if error != "invalid_client" && r.status != 401 {
+            return out;
+        }
+        let answered = if error.is_empty() {
+            format!("status {}", r.status)
+        } else {
+            format!("{error} (status {})", r.status)
+        };
+        // Some IdPs answer invalid_client for any unknown token: ask an
+        // endpoint that must accept working credentials with a bogus token.
+        let e = &self.env.target.endpoints;
+        let confirm = e
+            .revocation
+            .clone()
+            .map(|u| ("revocation", u))
+            .or_else(|| e.introspection.clone().map(|u| ("introspection", u)));
+        let mut confirmation = String::new();
+        if let Some((which, url)) = confirm {
+            let form = vec![
+                ("token".to_string(), bogus),
+                ("token_type_hint".to_string(), "refresh_token".to_string()),
+            ];
+            let step = format!("preflight:{role}:{which}");
+            match self
+                .preflight_send(&step, client, Request::post_form(&url, form), &mut out)
+                .await
+            {
+                Some(c) if (200..300).contains(&c.status) => {
+                    // The credentials work: the token endpoint's answer is the IdP's own behaviour.
+                    out.exchanges.clear();
+                    return out;
+                }
+                Some(c) => {
+                    confirmation = format!(
+                        "; the {which} endpoint refused the same credentials too (status {})",
+                        c.status
+                    )
+                }
+                None => {}
+            }
+        }
+        out.error = Some(format!(
+            "client `{role}`: preflight refresh with a bogus token answered {answered}: the client id/secret/key or its grant-type configuration is wrong{confirmation} (check [clients.{role}] and the secret it reads)"
+        ));
+        out
+    }
+
+    /// Send one preflight request with the client's own authentication.
+    async fn preflight_send(
+        &mut self,
+        step: &str,
+        client: &Client,
+        mut req: Request,
+        out: &mut Preflight,
+    ) -> Option<Response> {
+        let token_url = self.env.target.endpoints.token.clone();
+        if auth::apply(
+            client,
+            AuthMode::Default,
+            &mut req,
+            &token_url,
+            self.now(),
+            &self.token_redactor,
+        )
+        .is_err()
+        {
+            // A client that cannot authenticate at all is reported by its steps.
+            return None;
+        }
+        let reply = self.env.http.send(&req).await;
+        let (response, exchange) = self.to_response(step, &req, reply, None);
+        out.exchanges.push(exchange);
+        response.ok()
+    }
+}

@@ -1,0 +1,235 @@
+//! Target files through the CLI against a `refresh-conformance emulate`
+//! child: the client preflight (a wrong secret is an error naming the cause,
+//! exit 3) and `run --list`'s count of fresh grants.
+
+mod live_support;
+
+use live_support::*;
+use std::collections::BTreeMap;
+
+fn target_file(dir: &std::path::Path, name: &str, base: &str, main: &str) -> String {
+    let path = dir.join(format!("{name}.toml"));
+    let text = format!(
+        r#"name = "{name}"
+profile = "okta"
+issuer = "{base}"
+emulator_control = true
+
+[clients.main]
+{main}
+
+[clients.main.grant]
+kind = "password"
+username = "alice"
+password = {{ env = "LIVE_TEST_PASSWORD" }}
+"#
+    );
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_wrong_client_secret_is_an_error_naming_the_cause_not_a_failure() {
+    let emu = Emulator::start("okta", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = target_file(
+        dir.path(),
+        "wrong-secret",
+        &emu.base_url,
+        "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"LIVE_TEST_SECRET\" }",
+    );
+    let junit = dir.path().join("junit.xml");
+    let env = BTreeMap::from([
+        (
+            "LIVE_TEST_SECRET".to_string(),
+            "not-the-main-secret".to_string(),
+        ),
+        (
+            "LIVE_TEST_PASSWORD".to_string(),
+            "alice-password".to_string(),
+        ),
+    ]);
+    let out = cli(
+        &[
+            "run",
+            "--target",
+            &target,
+            "--junit",
+            junit.to_str().unwrap(),
+            "rotation/",
+            "errors/unknown-refresh-token",
+        ],
+        &env,
+    );
+    assert_eq!(out.code, 3, "errors but no failure: exit 3\n{}", out.both());
+    let cause = "client `main`: preflight refresh with a bogus token answered invalid_client (status 401): the client id/secret/key or its grant-type configuration is wrong";
+    assert!(out.stdout.contains(cause), "{}", out.both());
+    assert!(
+        !out.both().contains("not-the-main-secret"),
+        "{}",
+        out.both()
+    );
+    let verdicts = junit_verdicts(&std::fs::read_to_string(&junit).unwrap());
+    let mut errors = 0;
+    for (name, (v, message)) in &verdicts {
+        match v {
+            Verdict::Error => {
+                errors += 1;
+                assert!(message.contains(cause), "{name}: {message}");
+            }
+            Verdict::Skip => {}
+            other => panic!("{name}: {other:?} (a wrong secret is no IdP failure)"),
+        }
+    }
+    assert!(errors >= 3, "{verdicts:#?}");
+
+    // The same file with the right secret runs clean: the preflight blames the secret only.
+    let env = BTreeMap::from([
+        ("LIVE_TEST_SECRET".to_string(), "main-secret".to_string()),
+        (
+            "LIVE_TEST_PASSWORD".to_string(),
+            "alice-password".to_string(),
+        ),
+    ]);
+    let out = cli(
+        &["run", "--target", &target, "errors/unknown-refresh-token"],
+        &env,
+    );
+    assert_eq!(out.code, 0, "{}", out.both());
+    emu.stop();
+}
+
+#[test]
+fn an_idp_answering_invalid_client_for_unknown_tokens_is_judged_not_blamed_on_the_client() {
+    // The defect makes the bogus preflight token answer 401 invalid_client;
+    // the revocation endpoint accepts the same credentials, so the catalog
+    // judges it: errors/unknown-refresh-token fails, the rest is unaffected.
+    let emu = Emulator::start("okta", &["--defect", "garbage-token-wrong-error"]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = target_file(
+        dir.path(),
+        "garbage",
+        &emu.base_url,
+        "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"LIVE_TEST_SECRET\" }",
+    );
+    let junit = dir.path().join("junit.xml");
+    let env = BTreeMap::from([
+        ("LIVE_TEST_SECRET".to_string(), "main-secret".to_string()),
+        (
+            "LIVE_TEST_PASSWORD".to_string(),
+            "alice-password".to_string(),
+        ),
+    ]);
+    let out = cli(
+        &[
+            "run",
+            "--target",
+            &target,
+            "--junit",
+            junit.to_str().unwrap(),
+            "errors/unknown-refresh-token",
+            "rotation/new-refresh-token-issued",
+        ],
+        &env,
+    );
+    assert_eq!(out.code, 1, "{}", out.both());
+    let verdicts = junit_verdicts(&std::fs::read_to_string(&junit).unwrap());
+    assert_eq!(
+        verdicts["garbage/errors/unknown-refresh-token"].0,
+        Verdict::Fail("spec-violation".into()),
+        "{verdicts:#?}"
+    );
+    assert_eq!(
+        verdicts["garbage/rotation/new-refresh-token-issued"].0,
+        Verdict::Pass,
+        "{verdicts:#?}"
+    );
+    emu.stop();
+}
+
+#[test]
+fn list_counts_fresh_grants_per_client_and_notes_a_seed_token() {
+    let dir = tempfile::tempdir().unwrap();
+    // --list sends nothing: no server is needed behind the target.
+    let path = dir.path().join("seeded.toml");
+    std::fs::write(
+        &path,
+        r#"name = "seeded"
+profile = "okta"
+token_endpoint = "http://127.0.0.1:9/oauth2/token"
+
+[clients.main]
+id = "main"
+auth = "client_secret_basic"
+secret = { env = "LIVE_TEST_SECRET" }
+
+[clients.main.grant]
+kind = "refresh_token_env"
+env = "LIVE_TEST_SEED"
+
+[clients.public]
+id = "public"
+auth = "none"
+
+[clients.public.grant]
+kind = "command"
+command = ["./login.sh", "{{client.id}}", "{{scope}}"]
+"#,
+    )
+    .unwrap();
+    let env = BTreeMap::from([
+        ("LIVE_TEST_SECRET".to_string(), "s3cret-value".to_string()),
+        ("LIVE_TEST_SEED".to_string(), "seed-token-value".to_string()),
+    ]);
+    let target = path.display().to_string();
+    let out = cli(&["run", "--list", "--target", &target], &env);
+    assert_eq!(out.code, 0, "{}", out.both());
+    // Every runnable trial is listed on stdout; the count goes to stderr.
+    assert!(
+        out.stdout
+            .contains("seeded/rotation/previous-token-refused: test"),
+        "{}",
+        out.stdout
+    );
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("fresh grants needed: seeded "))
+        .unwrap_or_else(|| panic!("{}", out.stderr));
+    let count = |role: &str| -> usize {
+        line["fresh grants needed: seeded ".len()..]
+            .split(", ")
+            .filter_map(|p| p.trim().strip_prefix(&format!("{role} ")))
+            .filter_map(|n| n.trim().parse().ok())
+            .next()
+            .unwrap_or_else(|| panic!("no count for {role} in {line}"))
+    };
+    // A seed token cannot choose scopes: only grants without an explicit scope count.
+    assert!(count("main") > 10, "{line}");
+    assert_eq!(count("public"), 3, "{line}");
+    assert!(
+        out.stderr.contains("note: seeded: client `main`'s grant source (refresh_token_env) is not repeatable: only one trial can use the seed token;"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.both().contains("seed-token-value"));
+
+    // A filter narrows the count.
+    let out = cli(
+        &[
+            "run",
+            "--list",
+            "--target",
+            &target,
+            "rotation/new-refresh-token-issued",
+            // A seed cannot serve a grant step expecting an access token.
+            "refresh/new-access-token",
+        ],
+        &env,
+    );
+    assert!(
+        out.stderr.contains("fresh grants needed: seeded main 1\n"),
+        "{}",
+        out.stderr
+    );
+}
