@@ -58,7 +58,7 @@ pub struct RunArgs {
     /// Colour: auto, always, never.
     #[arg(long, value_enum)]
     pub color: Option<libtest_mimic::ColorSetting>,
-    /// Live waits longer than this are skipped, saying how long they would have waited.
+    /// A live scenario whose waits add up to more than this is skipped, saying how long it would have waited and what to change.
     #[arg(long, default_value = "5m", value_parser = parse_duration)]
     pub max_wait: Duration,
     /// Tolerance added to expiry waits (lifetime + skew, then probe once).

@@ -16,6 +16,7 @@ pub mod runner;
 pub mod steps;
 pub mod token_scan;
 pub mod trial;
+pub mod waits;
 
 use crate::record::TrialRecord;
 use crate::scenario::Scenario;

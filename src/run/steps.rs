@@ -5,7 +5,7 @@ use super::http::Request;
 use super::trial::{Stop, Trial};
 use crate::judge::{self, Response, SignatureCheck};
 use crate::record::{FailKind, Finding};
-use crate::scenario::model::{AuthMode, Level, RefreshAction, Step};
+use crate::scenario::model::{AuthMode, Level, RefreshAction, Step, WaitAction};
 use crate::scenario::template::Unresolved;
 use crate::scenario::validate::step_name;
 use crate::target::{Client, Clock};
@@ -21,51 +21,91 @@ struct Produced {
 impl Trial<'_> {
     /// Run every step; Err(Stop) ends the trial as skip or error.
     pub async fn run_steps(&mut self) -> Result<(), Stop> {
+        // A trial that would wait too long is skipped before it spends a request.
+        self.check_total_wait()?;
         self.preflight_clients().await?;
         for step in &self.scenario.file.steps {
             let name = step_name(step).unwrap_or_default();
-            let produced = if let Some(w) = &step.wait {
-                self.wait(&name, &w.duration, w.skew).await?;
+            if let Some(w) = &step.wait {
+                self.wait(&name, w).await?;
                 continue;
+            }
+            // retry_until_skew (introspect only): re-probe until the expectations
+            // hold or the clock skew allowance is used up.
+            let mut allowance = if step.retry_until_skew {
+                self.env.opts.clock_skew
             } else {
-                let permits = self.env.permits.clone();
-                let _permit = permits
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| Stop::Error("run cancelled".into()))?;
-                if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
-                    // Interrupted before this trial sent anything: it does not start.
-                    return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
-                }
-                self.run_action(&name, step).await?
+                Duration::ZERO
             };
-            if let Some(r) = &produced.response {
-                for field in &step.needs {
-                    let present = match field.strip_prefix("id_token.claims.") {
-                        Some(claim) => r
-                            .field_str("id_token")
-                            .and_then(crate::judge::id_token_claims)
-                            .is_some_and(|c| c.get(claim).is_some_and(|v| !v.is_null())),
-                        None => r.field(field).is_some(),
-                    };
-                    if !present {
-                        return Err(Stop::Skip(format!(
-                            "step `{name}`: the response (status {}) carries no `{field}`, which this scenario needs",
-                            r.status
-                        )));
+            let mut probes = 0;
+            loop {
+                let findings_before = self.findings.len();
+                let halt = self.run_step(&name, step).await?;
+                probes += 1;
+                if self.findings.len() > findings_before && !allowance.is_zero() {
+                    // Not yet: forget this probe's verdict, pause, probe again.
+                    self.findings.truncate(findings_before);
+                    let pause = reprobe_pause(self.env.opts.clock_skew).min(allowance);
+                    allowance -= pause;
+                    self.pause(pause).await?;
+                    continue;
+                }
+                if probes > 1 {
+                    let note = format!(
+                        " (still, after {probes} probes over the {} clock skew allowance)",
+                        humantime::format_duration(self.env.opts.clock_skew)
+                    );
+                    for f in &mut self.findings[findings_before..] {
+                        f.actual.push_str(&note);
                     }
                 }
-                self.observe(&name, step, r);
-                self.responses.insert(name.clone(), r.clone());
-            } else {
-                self.observe_group(&name, &produced.group);
-            }
-            let halt = self.judge_step(&name, step, &produced).await?;
-            if halt {
+                if halt {
+                    return Ok(());
+                }
                 break;
             }
         }
         Ok(())
+    }
+
+    /// One non-wait step: send (holding an HTTP permit), capture, observe, judge.
+    /// True when the trial must stop here.
+    async fn run_step(&mut self, name: &str, step: &Step) -> Result<bool, Stop> {
+        let name = name.to_string();
+        let produced = {
+            let permits = self.env.permits.clone();
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .map_err(|_| Stop::Error("run cancelled".into()))?;
+            if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
+                // Interrupted before this trial sent anything: it does not start.
+                return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
+            }
+            self.run_action(&name, step).await?
+        };
+        if let Some(r) = &produced.response {
+            for field in &step.needs {
+                let present = match field.strip_prefix("id_token.claims.") {
+                    Some(claim) => r
+                        .field_str("id_token")
+                        .and_then(crate::judge::id_token_claims)
+                        .is_some_and(|c| c.get(claim).is_some_and(|v| !v.is_null())),
+                    None => r.field(field).is_some(),
+                };
+                if !present {
+                    return Err(Stop::Skip(format!(
+                            "step `{name}`: the response (status {}) carries no `{field}`, which this scenario needs",
+                            r.status
+                        )));
+                }
+            }
+            self.observe(&name, step, r);
+            self.responses.insert(name.clone(), r.clone());
+        } else {
+            self.observe_group(&name, &produced.group);
+        }
+        self.judge_step(&name, step, &produced).await
     }
 
     fn client(&self, role: Option<&String>) -> Result<Client, Stop> {
@@ -364,15 +404,19 @@ impl Trial<'_> {
         out
     }
 
-    /// A wait: virtual on the emulator, real (and overlapping) on live targets.
-    async fn wait(&mut self, name: &str, duration: &str, skew: bool) -> Result<(), Stop> {
-        let text = self.render(duration)?;
-        let mut d = humantime::parse_duration(&text).map_err(|e| {
+    /// The duration a wait step asks for (fraction and skew applied), and
+    /// what it comes from in words (for skip messages).
+    fn wait_duration(&self, name: &str, w: &WaitAction) -> Result<Duration, Stop> {
+        let text = self.render(&w.duration)?;
+        let mut d = crate::scenario::validate::parse_wait(&text).map_err(|e| {
             Stop::Error(format!(
                 "step `{name}`: wait `{text}` is not a duration: {e}"
             ))
         })?;
-        if skew {
+        if let Some(f) = w.fraction {
+            d = d.mul_f64(f.clamp(0.0, 1.0));
+        }
+        if w.skew {
             d += self.env.opts.clock_skew;
         }
         if d > crate::scenario::validate::MAX_LITERAL_WAIT {
@@ -381,47 +425,153 @@ impl Trial<'_> {
                 humantime::format_duration(d)
             )));
         }
-        match &self.env.target.clock {
-            Clock::Virtual { control_url } => {
-                let body = serde_json::json!({ "tokens": self.tokens, "seconds": d.as_secs_f64().ceil() as u64 });
-                let req = Request {
-                    method: "POST".into(),
-                    url: control_url.clone(),
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: Some(body.to_string()),
-                    ..Default::default()
-                };
-                let reply =
-                    self.env.http.send(&req).await.map_err(|e| {
-                        Stop::Error(format!("advancing the emulator's clock: {}", e.0))
-                    })?;
-                if reply.status != 200 {
-                    return Err(Stop::Error(format!(
-                        "advancing the emulator's clock: status {}",
-                        reply.status
-                    )));
-                }
-                self.offset += Duration::from_secs(d.as_secs_f64().ceil() as u64);
+        Ok(d)
+    }
+
+    /// Live targets: skip before the first request when the waits whose
+    /// length is known up front (literal, or behaviour values) add up to more
+    /// than --max-wait. Waits on captures are checked when they come.
+    fn check_total_wait(&self) -> Result<(), Stop> {
+        if !matches!(self.env.target.clock, Clock::Real) {
+            return Ok(());
+        }
+        let mut total = Duration::ZERO;
+        let mut parts = Vec::new();
+        let mut keys = Vec::new();
+        for step in &self.scenario.file.steps {
+            let Some(w) = &step.wait else { continue };
+            let refs = crate::scenario::template::references(&w.duration).unwrap_or_default();
+            if refs
+                .iter()
+                .any(|p| p.first().map(String::as_str) != Some("behaviour"))
+            {
+                continue;
             }
+            let name = step_name(step).unwrap_or_default();
+            let d = self.wait_duration(&name, w)?;
+            total += d;
+            parts.push(format!("step `{name}`: {}", self.wait_source(w, d)));
+            keys.extend(wait_keys(w));
+        }
+        if total > self.env.opts.max_wait {
+            return Err(Stop::Skip(format!(
+                "this scenario would wait {} ({}), longer than --max-wait {}: {}",
+                humantime::format_duration(total),
+                parts.join("; "),
+                humantime::format_duration(self.env.opts.max_wait),
+                max_wait_advice(&keys)
+            )));
+        }
+        Ok(())
+    }
+
+    /// "`refresh_token_absolute_ttl` = 7d × 0.5 + clock skew 5s".
+    fn wait_source(&self, w: &WaitAction, total: Duration) -> String {
+        let refs = crate::scenario::template::references(&w.duration).unwrap_or_default();
+        let base = match refs.as_slice() {
+            [] => format!("`{}`", w.duration),
+            paths => paths
+                .iter()
+                .map(|p| match p.as_slice() {
+                    [b, key] if b == "behaviour" => match self.view.get(key) {
+                        Some(v) => format!("`{key}` = {}", v.render()),
+                        None => format!("`{key}`"),
+                    },
+                    [step, rest @ ..] => match self.render(&format!("{{{{{}}}}}", p.join("."))) {
+                        Ok(v) => format!("`{}` = {v} from step `{step}`", rest.join(".")),
+                        Err(_) => format!("`{}` from step `{step}`", rest.join(".")),
+                    },
+                    [] => String::new(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut s = base;
+        if let Some(f) = w.fraction {
+            s.push_str(&format!(" × {f}"));
+        }
+        if w.skew {
+            s.push_str(&format!(
+                " + clock skew {}",
+                humantime::format_duration(self.env.opts.clock_skew)
+            ));
+        }
+        format!("{s}, {}", humantime::format_duration(total))
+    }
+
+    /// A wait: virtual on the emulator, real (and overlapping) on live targets.
+    async fn wait(&mut self, name: &str, w: &WaitAction) -> Result<(), Stop> {
+        let d = self.wait_duration(name, w)?;
+        match &self.env.target.clock {
+            Clock::Virtual { .. } => self.advance_virtual(d).await?,
             Clock::Real => {
-                if d > self.env.opts.max_wait {
+                // `offset` is what this trial has already waited.
+                if self.offset + d > self.env.opts.max_wait {
                     return Err(Stop::Skip(format!(
-                        "step `{name}` would wait {} (`{duration}`{}), longer than --max-wait {}: raise --max-wait or configure a shorter lifetime on the test tenant",
+                        "step `{name}` would wait {} ({}){}, longer than --max-wait {}: {}",
                         humantime::format_duration(d),
-                        if skew { " + clock skew" } else { "" },
-                        humantime::format_duration(self.env.opts.max_wait)
+                        self.wait_source(w, d),
+                        if self.offset.is_zero() {
+                            String::new()
+                        } else {
+                            format!(
+                                " after {} already waited",
+                                humantime::format_duration(self.offset)
+                            )
+                        },
+                        humantime::format_duration(self.env.opts.max_wait),
+                        max_wait_advice(&wait_keys(w))
                     )));
                 }
-                eprintln!(
-                    "waiting {} for {} (step `{name}`)",
-                    humantime::format_duration(d),
-                    self.scenario.id()
-                );
-                tokio::time::sleep(d).await;
+                let trial = format!("{}/{}", self.env.target.name, self.scenario.id());
+                super::waits::sleep(&trial, name, d).await;
                 self.offset += d;
             }
         }
         Ok(())
+    }
+
+    /// Move the virtual clock of this trial's token families forward.
+    async fn advance_virtual(&mut self, d: Duration) -> Result<(), Stop> {
+        let Clock::Virtual { control_url } = &self.env.target.clock else {
+            return Ok(());
+        };
+        let secs = d.as_secs_f64().ceil() as u64;
+        let body = serde_json::json!({ "tokens": self.tokens, "seconds": secs });
+        let req = Request {
+            method: "POST".into(),
+            url: control_url.clone(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Some(body.to_string()),
+            ..Default::default()
+        };
+        let reply = self
+            .env
+            .http
+            .send(&req)
+            .await
+            .map_err(|e| Stop::Error(format!("advancing the emulator's clock: {}", e.0)))?;
+        if reply.status != 200 {
+            return Err(Stop::Error(format!(
+                "advancing the emulator's clock: status {}",
+                reply.status
+            )));
+        }
+        self.offset += Duration::from_secs(secs);
+        Ok(())
+    }
+
+    /// The pause between re-probes: slept on a live target (holding no
+    /// permit), virtual time on the emulator.
+    async fn pause(&mut self, d: Duration) -> Result<(), Stop> {
+        match &self.env.target.clock {
+            Clock::Virtual { .. } => self.advance_virtual(d).await,
+            Clock::Real => {
+                tokio::time::sleep(d).await;
+                self.offset += d;
+                Ok(())
+            }
+        }
     }
 
     /// Judge a step's expectations; true when the trial must stop here.
@@ -558,5 +708,42 @@ fn verify_signature(
     match jsonwebtoken::decode::<serde_json::Value>(jwt, &key, &v) {
         Ok(_) => SignatureCheck::Valid,
         Err(e) => SignatureCheck::Invalid(format!("{e}")),
+    }
+}
+
+/// The pause between re-probes of a `retry_until_skew` step: a fifth of the
+/// skew allowance, between 100 ms and 1 s.
+fn reprobe_pause(skew: Duration) -> Duration {
+    (skew / 5).clamp(Duration::from_millis(100), Duration::from_secs(1))
+}
+
+/// The behaviour keys a wait's duration reads.
+fn wait_keys(w: &WaitAction) -> Vec<String> {
+    crate::scenario::template::references(&w.duration)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| match p.as_slice() {
+            [b, key] if b == "behaviour" => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What to change when a wait is longer than --max-wait.
+fn max_wait_advice(keys: &[String]) -> String {
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    keys.dedup();
+    if keys.is_empty() {
+        "raise --max-wait, or configure shorter token lifetimes on the test tenant".into()
+    } else {
+        let list = keys
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        format!(
+            "raise --max-wait, or configure a shorter {list} on the test tenant and state it in the target's [behaviour]"
+        )
     }
 }

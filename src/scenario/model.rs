@@ -91,6 +91,14 @@ pub struct Step {
     /// an error, not a failure. Default: true for `grant`, false otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precondition: Option<bool>,
+    /// Introspect steps only: when the expectations do not hold yet, repeat the
+    /// request (pausing briefly; on the emulator the pause advances virtual
+    /// time) until they hold or the run's clock skew allowance (`--clock-skew`)
+    /// is used up. For expiry probes placed right after a wait of the bare
+    /// lifetime. Refused on steps that consume a token (refresh, grant, ...):
+    /// a refresh that still succeeds has used the token up.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retry_until_skew: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expectations>,
 }
@@ -219,8 +227,13 @@ impl Form {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WaitAction {
-    /// A duration (`"2s"`, `"{{behaviour.access_token_ttl}}"`).
+    /// A duration (`"2s"`, `"{{behaviour.access_token_ttl}}"`) or a bare number
+    /// of seconds (`"3600"`, `"{{grant.expires_in}}"`).
     pub duration: String,
+    /// Wait only this fraction of `duration` (0 < fraction <= 1), e.g. 0.5 to
+    /// act half-way through a lifetime and wait the other half later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<f64>,
     /// Add the run's clock skew allowance (`--clock-skew`) to the wait.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub skew: bool,

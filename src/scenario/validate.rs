@@ -29,6 +29,19 @@ const DOCS: &[&str] = &[
 ];
 const RESERVED: &[&str] = &["scopes", "behaviour", "client", "target"];
 
+/// A wait's duration: a humantime duration (`"90s"`, `"1h 30m"`) or a bare
+/// number of seconds (`"3600"`, `"1.5"`), as an IdP's `expires_in` reads.
+pub fn parse_wait(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if let Ok(secs) = t.parse::<f64>() {
+        if !secs.is_finite() || secs < 0.0 {
+            return Err(format!("`{t}` is not a non-negative number of seconds"));
+        }
+        return Duration::try_from_secs_f64(secs).map_err(|e| format!("`{t}`: {e}"));
+    }
+    humantime::parse_duration(t).map_err(|e| e.to_string())
+}
+
 /// Is `r` a ref in DESIGN.md's grammar?
 pub fn valid_ref(r: &str) -> bool {
     if let Some(n) = r.strip_prefix("seed:") {
@@ -194,9 +207,26 @@ pub fn validate(
                 );
             }
         }
+        if step.retry_until_skew && step.introspect.is_none() {
+            err(
+                "retry_until_skew",
+                format!(
+                    "step `{name}`: retry_until_skew repeats the request, so it is allowed on introspect steps only: a {} step may consume a token (a refresh that still succeeds has used it up), so an expiry probe sends it once",
+                    step.action_key().unwrap_or("multi-action")
+                ),
+            );
+        }
         if let Some(w) = &step.wait {
+            if let Some(f) = w.fraction {
+                if !(f > 0.0 && f <= 1.0) {
+                    err(
+                        "fraction",
+                        format!("step `{name}`: wait fraction {f} is outside (0, 1]"),
+                    );
+                }
+            }
             if !w.duration.contains("{{") {
-                match humantime::parse_duration(&w.duration) {
+                match parse_wait(&w.duration) {
                     Ok(d) if d > MAX_LITERAL_WAIT => err(
                         &w.duration,
                         format!(

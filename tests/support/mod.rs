@@ -74,6 +74,11 @@ pub async fn start(script: Script) -> TestIdp {
                     form,
                     headers,
                 };
+                // The engine's client preflight (a bogus refresh token) gets what a
+                // correct IdP answers, so scripts and request counts see only trials.
+                if is_preflight(&seen) {
+                    return json(400, serde_json::json!({"error": "invalid_grant"}));
+                }
                 log.lock().unwrap().push(seen.clone());
                 script(&seen)
             }
@@ -85,6 +90,13 @@ pub async fn start(script: Script) -> TestIdp {
         let _ = axum::serve(listener, app).await;
     });
     TestIdp { base_url, log }
+}
+
+/// The engine's client preflight: a refresh with its bogus token.
+pub fn is_preflight(seen: &Seen) -> bool {
+    seen.form
+        .get("refresh_token")
+        .is_some_and(|t| t.starts_with("refresh-conformance-preflight-"))
 }
 
 pub fn status(code: u16) -> StatusCode {
