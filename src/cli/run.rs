@@ -4,6 +4,7 @@ use super::{input_errors, parse_duration};
 use clap::Args;
 use refresh_conformance::report::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
+use refresh_conformance::run::interrupt::Interrupts;
 use refresh_conformance::run::plan::Filters;
 use refresh_conformance::run::runner::{self, Console};
 use refresh_conformance::scenario::load;
@@ -92,6 +93,8 @@ pub fn run(a: RunArgs) -> i32 {
         Ok(rt) => rt,
         Err(e) => return input_errors(&[format!("cannot start the async runtime: {e}")]),
     };
+    // From here on Ctrl-C / SIGTERM end the run cleanly (reports written, exit 130/143).
+    let interrupts = Interrupts::listen(rt.handle());
     let targets = match rt.block_on(super::targets::resolve(&a.targets, &a.defects)) {
         Ok(t) => t,
         Err(e) => return input_errors(&e),
@@ -125,7 +128,7 @@ pub fn run(a: RunArgs) -> i32 {
         refresh_conformance::run::grants_needed::render(&targets, &needs)
     });
     let redactor = Arc::new(Redactor::new());
-    let result = match runner::run(
+    let result = match runner::run_with_cancel(
         &rt,
         targets,
         scenarios,
@@ -133,6 +136,7 @@ pub fn run(a: RunArgs) -> i32 {
         &opts,
         &console,
         redactor.clone(),
+        &interrupts.cancel(),
     ) {
         Ok(r) => r,
         Err(e) => return input_errors(&[e]),
@@ -143,6 +147,7 @@ pub fn run(a: RunArgs) -> i32 {
         }
         return 0;
     }
+    let interrupted = interrupts.signal();
     let outputs = super::reports::Outputs {
         junit: a.junit.as_deref(),
         fingerprint: a.fingerprint.as_deref(),
@@ -151,14 +156,16 @@ pub fn run(a: RunArgs) -> i32 {
         summary: a.summary.as_deref(),
         strict: a.strict,
         filtered: !a.filters.is_empty() || !a.skip.is_empty() || a.ignored,
-        interrupted: false,
+        interrupted: interrupted.is_some(),
         profiles,
     };
-    let code = runner::exit_code(&result.records, a.strict).max(super::reports::write(
-        &outputs,
-        &result.records,
-        &redactor,
-    ));
+    // A second Ctrl-C waits for the report files being written.
+    let written =
+        interrupts.critical(|| super::reports::write(&outputs, &result.records, &redactor));
+    let code = match interrupted {
+        Some(signal) => signal.exit_code(),
+        None => runner::exit_code(&result.records, a.strict).max(written),
+    };
     rt.shutdown_timeout(Duration::from_millis(200));
     code
 }

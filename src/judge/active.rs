@@ -13,7 +13,7 @@ pub fn check(expected: bool, r: &Response) -> Option<Mismatch> {
         None => Some(Mismatch::new(
             "introspection active",
             expected.to_string(),
-            format!("no boolean `active` (status {}: {})", r.status, r.excerpt()),
+            format!("no boolean `active` ({})", r.body_summary()),
         )),
     }
 }

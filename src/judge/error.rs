@@ -45,7 +45,7 @@ pub const REGISTERED: &[&str] = &[
 
 fn actual_error(r: &Response) -> String {
     match (&r.json, r.field("error")) {
-        (None, _) => format!("status {} with a non-JSON body ({})", r.status, r.excerpt()),
+        (None, _) => r.body_summary(),
         (Some(_), None) => format!("status {} without `error` ({})", r.status, r.excerpt()),
         (Some(_), Some(v)) => format!(
             "{} (status {})",

@@ -7,11 +7,7 @@ pub fn check(present: &[String], absent: &[String], r: &Response) -> Vec<Mismatc
     if (!present.is_empty() || !absent.is_empty())
         && !r.json.as_ref().is_some_and(|j| j.is_object())
     {
-        out.push(Mismatch::new(
-            "body",
-            "a JSON object",
-            format!("status {}: {}", r.status, r.excerpt()),
-        ));
+        out.push(Mismatch::new("body", "a JSON object", r.body_summary()));
         return out;
     }
     for f in present {

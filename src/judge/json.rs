@@ -13,11 +13,7 @@ pub fn check(
     let mut out = Vec::new();
     for (path, m) in paths {
         let Some(body) = &r.json else {
-            out.push(Mismatch::new(
-                path.clone(),
-                "a JSON body",
-                format!("status {}: {}", r.status, r.excerpt()),
-            ));
+            out.push(Mismatch::new(path.clone(), "a JSON body", r.body_summary()));
             continue;
         };
         let jp = serde_json_path::JsonPath::parse(path)

@@ -13,6 +13,7 @@ mod json;
 pub mod matcher;
 mod scope;
 mod status;
+pub mod strict_json;
 
 use crate::scenario::model::Expect;
 use crate::scenario::template::Unresolved;
@@ -62,6 +63,28 @@ impl Response {
     /// A short excerpt of the body for messages.
     pub fn excerpt(&self) -> String {
         excerpt(&self.body, 200)
+    }
+    /// Why the body is not JSON (None when it is): empty, truncated, duplicate
+    /// member names, not UTF-8 (RFC 8259 §8.1), ...
+    pub fn json_problem(&self) -> Option<String> {
+        if self.json.is_some() {
+            return None;
+        }
+        if self.body.trim().is_empty() {
+            return Some("empty body".into());
+        }
+        // `body` is the lossy text: when it parses, only the invalid UTF-8 was wrong.
+        Some(match strict_json::parse(self.body.as_bytes()) {
+            Err(e) => e.to_string(),
+            Ok(_) => "not valid UTF-8 (RFC 8259 §8.1)".into(),
+        })
+    }
+    /// `status N: excerpt`, saying why the body is not JSON when it is not.
+    pub fn body_summary(&self) -> String {
+        match self.json_problem() {
+            Some(p) => format!("status {}, not JSON ({p}): {}", self.status, self.excerpt()),
+            None => format!("status {}: {}", self.status, self.excerpt()),
+        }
     }
 }
 

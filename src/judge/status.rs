@@ -11,9 +11,16 @@ pub fn check(expected: &[u16], r: &Response) -> Option<Mismatch> {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(" or ");
-    Some(Mismatch::new(
-        "status",
-        want,
-        format!("{} ({})", r.status, r.excerpt()),
-    ))
+    let actual = match r
+        .header("location")
+        .filter(|_| (300..400).contains(&r.status))
+    {
+        // Redirects are never followed (credentials stay with the origin they were configured for).
+        Some(to) => format!(
+            "{} redirect to {to} (not followed: a token request is never sent on to another URL)",
+            r.status
+        ),
+        None => format!("{} ({})", r.status, r.excerpt()),
+    };
+    Some(Mismatch::new("status", want, actual))
 }

@@ -34,6 +34,11 @@ const SHIFTED_B64_MIN_LEN: usize = 8;
 /// A line of a multi-line value is redacted on its own when at least this long.
 const MIN_LINE_LEN: usize = 16;
 
+/// Patterns longer than this (a hostile IdP's megabyte "token") are not put
+/// into the automaton, whose size and build time grow with the patterns'
+/// total length; they are replaced by plain substring search instead.
+const LONG_PATTERN: usize = 4096;
+
 /// Redacts registered secrets and tokens, in every usual encoding.
 #[derive(Default)]
 pub struct Redactor {
@@ -50,6 +55,8 @@ struct Inner {
     patterns: HashMap<String, String>,
     /// Insertion order of `patterns`, so the automaton is deterministic.
     order: Vec<String>,
+    /// Patterns longer than [`LONG_PATTERN`], in insertion order.
+    long: Vec<String>,
     /// `None` when `patterns` changed since the last build.
     compiled: Option<Arc<Compiled>>,
 }
@@ -58,6 +65,8 @@ struct Compiled {
     /// `None` when there is nothing to redact.
     ac: Option<AhoCorasick>,
     labels: Vec<String>,
+    /// (pattern, label) for long patterns, longest first.
+    long: Vec<(String, String)>,
     /// The patterns, for the fallback when no automaton could be built.
     patterns: Vec<String>,
 }
@@ -139,6 +148,14 @@ impl Redactor {
     /// Replaces every registered value, in every encoded form, by its label.
     pub fn redact(&self, text: &str) -> String {
         let compiled = self.compiled();
+        let mut replaced: Option<String> = None;
+        for (p, label) in &compiled.long {
+            let current = replaced.as_deref().unwrap_or(text);
+            if current.len() >= p.len() && current.contains(p.as_str()) {
+                replaced = Some(current.replace(p.as_str(), label));
+            }
+        }
+        let text = replaced.as_deref().unwrap_or(text);
         match &compiled.ac {
             Some(ac) if !text.is_empty() => {
                 let mut out = String::with_capacity(text.len());
@@ -199,9 +216,16 @@ impl Redactor {
                 .build(&g.order)
                 .ok()
         };
+        let mut long: Vec<(String, String)> = g
+            .long
+            .iter()
+            .map(|p| (p.clone(), g.patterns[p].clone()))
+            .collect();
+        long.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         let c = Arc::new(Compiled {
             ac,
             labels,
+            long,
             patterns: g.order.clone(),
         });
         g.compiled = Some(c.clone());
@@ -226,7 +250,11 @@ impl Inner {
         for p in encoded_forms(value) {
             if p.chars().count() >= MIN_LEN && !self.patterns.contains_key(&p) {
                 self.patterns.insert(p.clone(), label.to_string());
-                self.order.push(p);
+                if p.len() > LONG_PATTERN {
+                    self.long.push(p);
+                } else {
+                    self.order.push(p);
+                }
                 self.compiled = None;
             }
         }
@@ -333,6 +361,28 @@ mod tests {
         let out = r.redact(text);
         assert!(!out.contains(needle), "{needle:?} survived in {out:?}");
         assert!(out.contains("‹secret:main›"), "no label in {out:?}");
+    }
+
+    #[test]
+    fn huge_values_are_redacted_quickly() {
+        let r = Redactor::new();
+        let big = format!("{}-end", "A1b2".repeat(150_000));
+        let start = std::time::Instant::now();
+        r.add_token(&big, "at", "grant");
+        r.add_token("short-token-value", "rt", "grant");
+        let text = format!(
+            "x={big}&y={}&z=short-token-value",
+            form_encode(&json_escape(&big))
+        );
+        let out = r.redact(&text);
+        assert_eq!(out, "x=‹at:grant›&y=‹at:grant›&z=‹rt:grant›");
+        let b64 = STANDARD.encode(big.as_bytes());
+        assert_eq!(r.redact(&b64), "‹at:grant›");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub struct RunEnv {
     /// Client role → the scenario holding its non-repeatable grant source
     /// (a seed token serves one token family, so one trial per run).
     pub grant_claims: parking_lot::Mutex<std::collections::HashMap<String, String>>,
+    /// Set by the runner: after an interrupt, a trial that has not sent anything does not start.
+    pub cancel: super::interrupt::Cancel,
 }
 
 impl RunEnv {
@@ -80,6 +82,7 @@ impl RunEnv {
             seeds: Default::default(),
             preflight,
             grant_claims: Default::default(),
+            cancel: super::interrupt::Cancel::never(),
         })
     }
 }

@@ -192,10 +192,11 @@ impl Http {
         })
     }
 
-    /// Send, retrying only after 429/503 (honouring Retry-After and the Okta /
-    /// Auth0 reset headers), within bounds. A consuming request (a refresh) is
-    /// retried only after 429, and never after a timeout or reset: a replayed
-    /// refresh token would trip reuse detection.
+    /// Send, retrying only after 429/503 within bounds, by the rules of
+    /// [`super::retry`]: the server's `Retry-After` (seconds or HTTP date) or
+    /// vendor reset header, else backoff from 1 s. Never retries after a
+    /// timeout or a reset, and retries a request that consumes a token (a
+    /// refresh) only after 429: a replayed refresh token would trip reuse detection.
     pub async fn send(&self, req: &Request) -> Result<Reply, TransportError> {
         let mut attempt = 1;
         let mut waited = Duration::ZERO;
@@ -204,7 +205,7 @@ impl Http {
             if !super::retry::is_retryable_status(reply.status) {
                 return Ok(reply);
             }
-            let delay = super::retry::plan_retry(
+            let plan = super::retry::plan_retry(
                 Some(reply.status),
                 &reply.headers,
                 attempt,
@@ -215,24 +216,35 @@ impl Http {
                 Duration::from_millis(500),
                 std::time::SystemTime::now(),
             );
-            let Some(delay) = delay else {
-                if attempt == 1 && req.consuming && reply.status == 503 {
-                    // Not retried: a proxy may have answered after the IdP rotated the token.
-                    return Ok(reply);
-                }
-                return Err(TransportError(format!(
-                    "status {} after {attempt} attempt(s), {}s waited (retry bound: {} attempts, {}s)",
-                    reply.status,
-                    waited.as_secs(),
-                    self.max_attempts,
-                    self.max_retry_wait.as_secs()
-                )));
+            let Some(delay) = plan else {
+                return Err(TransportError(give_up(self, req, &reply, attempt, waited)));
             };
             tokio::time::sleep(delay).await;
             waited += delay;
             attempt += 1;
         }
     }
+}
+
+/// Why a 429/503 ended the request.
+fn give_up(http: &Http, req: &Request, reply: &Reply, attempt: u32, waited: Duration) -> String {
+    if req.consuming && reply.status != 429 {
+        return format!(
+            "status {} to a request that uses up its token: not retried (the token may already have been consumed; a replay would trip reuse detection)",
+            reply.status
+        );
+    }
+    let asked =
+        super::retry::retry_after(reply.status, &reply.headers, std::time::SystemTime::now())
+            .map(|d| format!("; the server asked to wait {}s", d.as_secs()))
+            .unwrap_or_default();
+    format!(
+        "status {} after {attempt} attempt(s) ({}s waited{asked}; retry bound {} attempts / {}s)",
+        reply.status,
+        waited.as_secs(),
+        http.max_attempts,
+        http.max_retry_wait.as_secs()
+    )
 }
 
 fn describe(e: &reqwest::Error) -> String {

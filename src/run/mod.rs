@@ -6,6 +6,7 @@ pub mod env;
 pub mod grant;
 pub mod grants_needed;
 pub mod http;
+pub mod interrupt;
 pub mod observe;
 pub mod outcome;
 pub mod plan;
@@ -13,6 +14,7 @@ pub mod preflight;
 pub mod retry;
 pub mod runner;
 pub mod steps;
+pub mod token_scan;
 pub mod trial;
 pub mod waits;
 

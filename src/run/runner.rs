@@ -3,6 +3,7 @@
 //! bounds trials mid-HTTP, so waiting trials hold nothing and waits overlap.
 
 use super::env::{RunEnv, RunOptions};
+use super::interrupt::Cancel;
 use super::plan::{plan, Filters, Planned};
 use crate::record::{Outcome, TrialRecord};
 use crate::report::redact::Redactor;
@@ -41,6 +42,26 @@ pub fn run(
     console: &Console,
     redactor: Arc<Redactor>,
 ) -> Result<RunResult, String> {
+    let never = Cancel::never();
+    run_with_cancel(
+        rt, targets, scenarios, filters, opts, console, redactor, &never,
+    )
+}
+
+/// [`run`], cancellable: after `cancel` fires no trial starts, running ones
+/// get [`GRACE`](super::interrupt::GRACE), and unfinished ones come back as
+/// "interrupted" error records.
+#[allow(clippy::too_many_arguments)]
+pub fn run_with_cancel(
+    rt: &tokio::runtime::Runtime,
+    targets: Vec<Target>,
+    scenarios: Vec<Scenario>,
+    filters: &Filters,
+    opts: &RunOptions,
+    console: &Console,
+    redactor: Arc<Redactor>,
+    cancel: &Cancel,
+) -> Result<RunResult, String> {
     let planned = plan(&targets, &scenarios, filters);
     let threads = console
         .test_threads
@@ -54,12 +75,9 @@ pub fn run(
     let scenarios = Arc::new(scenarios);
     let mut envs = Vec::new();
     for t in targets {
-        envs.push(Arc::new(RunEnv::new(
-            t,
-            redactor.clone(),
-            permits.clone(),
-            opts.clone(),
-        )?));
+        let mut env = RunEnv::new(t, redactor.clone(), permits.clone(), opts.clone())?;
+        env.cancel = cancel.clone();
+        envs.push(Arc::new(env));
     }
 
     let mut trials = Vec::new();
@@ -73,8 +91,10 @@ pub fn run(
         let env = envs[p.target].clone();
         let scenarios = scenarios.clone();
         let (si, name, skip) = (p.scenario, p.name.clone(), p.skip.clone());
-        let handle =
-            rt.spawn(async move { super::execute(&env, &scenarios[si], name, skip).await });
+        let cancel = cancel.clone();
+        let handle = rt.spawn(async move {
+            super::interrupt::execute(&env, &scenarios[si], name, skip, &cancel).await
+        });
         let (tx, rx) = std::sync::mpsc::channel::<TrialRecord>();
         handles.push(Some(rx));
         let rt_handle = rt.handle().clone();

@@ -78,6 +78,10 @@ impl Trial<'_> {
                 .acquire_owned()
                 .await
                 .map_err(|_| Stop::Error("run cancelled".into()))?;
+            if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
+                // Interrupted before this trial sent anything: it does not start.
+                return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
+            }
             self.run_action(&name, step).await?
         };
         if let Some(r) = &produced.response {

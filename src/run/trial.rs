@@ -208,10 +208,17 @@ impl<'a> Trial<'a> {
         requested_scope: Option<String>,
     ) -> (Result<Response, String>, Exchange) {
         // Tokens in the response are registered before anything is redacted.
+        // Strict: duplicate member names make a body ambiguous, so it is not judged as JSON.
         let json: Option<serde_json::Value> = match &outcome {
-            Ok(reply) => serde_json::from_slice(&reply.body).ok(),
+            Ok(reply) => crate::judge::strict_json::parse(&reply.body).ok(),
             Err(_) => None,
         };
+        // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
+        if let Ok(reply) = &outcome {
+            for (kind, value) in super::token_scan::scan(&String::from_utf8_lossy(&reply.body)) {
+                self.token_redactor.add_token(&value, kind, step);
+            }
+        }
         if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
             for (field, kind) in TOKEN_FIELDS {
                 if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
