@@ -65,7 +65,14 @@ pub async fn resolve(specs: &[String], defects: &[String]) -> Result<Vec<Target>
 }
 
 async fn load_file_target(spec: &str) -> Result<Target, Vec<String>> {
-    Err(vec![format!(
-        "--target {spec}: target files are not supported yet"
-    )])
+    use refresh_conformance::target::{discovery, http, load};
+    let mut t = load::load_target(std::path::Path::new(spec))?;
+    if t.endpoints.issuer.is_some() || t.endpoints.token.is_empty() {
+        let client =
+            http::http_client(&t.http).map_err(|e| vec![format!("--target {spec}: {e}")])?;
+        discovery::discover(&mut t, &client)
+            .await
+            .map_err(|e| vec![format!("--target {spec}: {e}")])?;
+    }
+    Ok(t)
 }
