@@ -42,6 +42,7 @@ pub fn run(
     redactor: Arc<Redactor>,
 ) -> Result<RunResult, String> {
     let planned = plan(&targets, &scenarios, filters);
+    let strict = opts.strict;
     let threads = console
         .test_threads
         .unwrap_or_else(|| {
@@ -82,7 +83,7 @@ pub fn run(
             let record = rt_handle
                 .block_on(handle)
                 .map_err(|e| format!("trial task failed: {e}"))?;
-            let result = completion(&record);
+            let result = completion(&record, strict);
             let _ = tx.send(record);
             result
         })
@@ -110,9 +111,10 @@ pub fn run(
     Ok(RunResult { records, planned })
 }
 
-fn completion(r: &TrialRecord) -> Result<Completion, libtest_mimic::Failed> {
+fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic::Failed> {
     match &r.outcome {
         Outcome::Pass => Ok(Completion::Completed),
+        Outcome::Warn if strict => Err(format!("WARN (failing: --strict)\n{}", r.details()).into()),
         Outcome::Warn => {
             eprintln!("warning: {}: {}", r.name, r.message);
             Ok(Completion::Completed)

@@ -123,9 +123,18 @@ impl Trial<'_> {
             });
         }
         if let Some(a) = &step.concurrent {
-            let (req, scope) = self.refresh_request(&a.refresh, step)?;
+            // One request per member: each carries its own client authentication, so a
+            // private_key_jwt client sends a fresh assertion (`jti`) every time; servers
+            // may refuse a replayed `jti` (RFC 7523 §3, item 7).
+            let mut reqs = Vec::new();
+            let mut scope = None;
+            for _ in 0..a.count {
+                let (req, s) = self.refresh_request(&a.refresh, step)?;
+                reqs.push(req);
+                scope = s;
+            }
             let presented = self.render(&a.refresh.token)?;
-            let group = self.send_group(name, req, scope, a.count).await;
+            let group = self.send_group(name, reqs, scope).await;
             for r in group.iter().flatten() {
                 self.follow_rotation(&presented, r);
             }
@@ -323,12 +332,11 @@ impl Trial<'_> {
     async fn send_group(
         &mut self,
         name: &str,
-        req: Request,
+        reqs: Vec<Request>,
         scope: Option<String>,
-        count: u32,
     ) -> Vec<Result<Response, String>> {
         let mut set = tokio::task::JoinSet::new();
-        for i in 0..count {
+        for (i, req) in reqs.iter().enumerate() {
             let http = self.env.http.clone();
             let req = req.clone();
             set.spawn(async move { (i, http.send(&req).await) });
@@ -342,7 +350,8 @@ impl Trial<'_> {
         replies.sort_by_key(|(i, _)| *i);
         let mut out = Vec::new();
         for (i, reply) in replies {
-            let (resp, ex) = self.to_response(&format!("{name}[{i}]"), &req, reply, scope.clone());
+            let (resp, ex) =
+                self.to_response(&format!("{name}[{i}]"), &reqs[i], reply, scope.clone());
             // Keep the transcript readable: the first few exchanges of a large group.
             if i < 5 {
                 self.transcript.push(ex);
