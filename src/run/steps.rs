@@ -20,18 +20,30 @@ struct Produced {
 
 impl Trial<'_> {
     /// Run every step; Err(Stop) ends the trial as skip or error.
+    ///
+    /// A trial holds one permit from its first HTTP step until it waits (or
+    /// ends): a trial in the middle of its steps is not sent to the back of
+    /// the queue between two requests, where on a live target its fresh
+    /// tokens could expire behind other trials' grants; a waiting trial
+    /// holds nothing (DESIGN.md, The runner).
     pub async fn run_steps(&mut self) -> Result<(), Stop> {
+        let mut permit: Option<tokio::sync::OwnedSemaphorePermit> = None;
         for step in &self.scenario.file.steps {
             let name = step_name(step).unwrap_or_default();
             let produced = if let Some(w) = &step.wait {
+                permit = None;
                 self.wait(&name, &w.duration, w.skew).await?;
                 continue;
             } else {
-                let permits = self.env.permits.clone();
-                let _permit = permits
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| Stop::Error("run cancelled".into()))?;
+                if permit.is_none() {
+                    let permits = self.env.permits.clone();
+                    permit = Some(
+                        permits
+                            .acquire_owned()
+                            .await
+                            .map_err(|_| Stop::Error("run cancelled".into()))?,
+                    );
+                }
                 self.run_action(&name, step).await?
             };
             if let Some(r) = &produced.response {
