@@ -11,6 +11,11 @@
 // Prints the token endpoint's JSON response on stdout, unchanged; exits
 // non-zero (with the reason on stderr) when anything is off.
 //
+// Extra authorization-request parameters of the grant step (a scenario's
+// `params`, e.g. a `nonce`) arrive form-encoded in RC_GRANT_PARAMS (set by
+// refresh-conformance for command grant sources); they override the defaults
+// below (a random nonce, prompt=consent, ...).
+//
 // Client credentials come from the environment, under the same variable
 // names the target files name (see interop/.work/env). TEST VALUES only.
 
@@ -96,7 +101,8 @@ async function main() {
     prompt: 'consent',
     code_challenge: challenge,
     code_challenge_method: 'S256',
-  }).toString();
+  });
+  for (const [k, v] of new URLSearchParams(process.env.RC_GRANT_PARAMS || '')) auth.searchParams.set(k, v);
 
   // Follow redirects by hand; answer each interaction (login, then consent).
   let next = auth.toString();

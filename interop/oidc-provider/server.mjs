@@ -85,6 +85,9 @@ const ALICE = {
 };
 
 const grantTypes = ['authorization_code', 'refresh_token'];
+// The "main" clients may also use client_credentials, so that the catalog can
+// check that this grant returns no refresh token (RFC 6749 §4.4.3).
+const mainGrantTypes = [...grantTypes, 'client_credentials'];
 
 const configuration = {
   clients: [
@@ -92,7 +95,7 @@ const configuration = {
       client_id: 'rc-main',
       client_secret: env('RC_OP_MAIN_SECRET'),
       token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: grantTypes,
+      grant_types: mainGrantTypes,
       response_types: ['code'],
       redirect_uris: [redirectUri],
     },
@@ -116,7 +119,7 @@ const configuration = {
       token_endpoint_auth_method: 'private_key_jwt',
       token_endpoint_auth_signing_alg: 'RS256',
       jwks: { keys: [{ ...pkjwtPublic, kid: 'rc-pkjwt-1', alg: 'RS256', use: 'sig' }] },
-      grant_types: grantTypes,
+      grant_types: mainGrantTypes,
       response_types: ['code'],
       redirect_uris: [redirectUri],
     },
@@ -143,6 +146,7 @@ const configuration = {
     // documented quick-start interactions (login + consent forms); login.mjs
     // drives them over plain HTTP.
     devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
   },
@@ -152,10 +156,13 @@ const configuration = {
   ...CONFIGS[configName],
 
   // The library's documented default lifetimes, written out (silences its
-  // "you should change this" notices); RefreshToken keeps the library default
-  // function so public clients' rotated tokens keep the remaining TTL.
+  // "you should change this" notices), except AccessToken: 30 s instead of
+  // 1 h, so that the catalog's access-token expiry check waits 35 s, not an
+  // hour. RefreshToken keeps the library default function so public clients'
+  // rotated tokens keep the remaining TTL.
   ttl: {
-    AccessToken: 60 * 60,
+    AccessToken: 30,
+    ClientCredentials: 30,
     AuthorizationCode: 60,
     IdToken: 60 * 60,
     Interaction: 60 * 60,

@@ -167,7 +167,12 @@ impl Trial<'_> {
                 self.send(step, req, Some(scope.to_string())).await
             }
             GrantSource::Command { argv, .. } => {
-                let vars = crate::target::command::command_vars(&self.env.target, client, scope);
+                let vars = crate::target::command::command_vars_with_params(
+                    &self.env.target,
+                    client,
+                    scope,
+                    params,
+                );
                 let json = crate::target::command::run_grant_command(
                     &argv,
                     &vars,

@@ -44,7 +44,7 @@ pub async fn execute(
             ))),
         },
     };
-    let (outcome, message) = outcome::decide(stop.as_ref(), &trial.findings, env.opts.strict);
+    let (outcome, message) = outcome::decide(stop.as_ref(), &trial.findings);
     let (outcome, message, baseline) =
         outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
     let message = trial.redact(&message);

@@ -4,7 +4,11 @@ use super::trial::Stop;
 use crate::record::{FailKind, Finding, Outcome};
 use crate::scenario::model::Level;
 
-pub fn decide(stop: Option<&Stop>, findings: &[Finding], strict: bool) -> (Outcome, String) {
+///
+/// The outcome follows the findings' levels only: `--strict` is applied after
+/// the target's baseline (by the exit code, the console and JUnit), so that a
+/// baseline entry `outcome = "warn"` still matches a warning under `--strict`.
+pub fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, String) {
     let more = |n: usize| {
         if n > 1 {
             format!(" (+{} more)", n - 1)
@@ -28,10 +32,7 @@ pub fn decide(stop: Option<&Stop>, findings: &[Finding], strict: bool) -> (Outco
         }
         _ => {}
     }
-    let failing: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.level == Level::Must || strict)
-        .collect();
+    let failing: Vec<&Finding> = findings.iter().filter(|f| f.level == Level::Must).collect();
     if let Some(first) = failing.first() {
         let kind = if failing.iter().any(|f| f.kind == FailKind::SpecViolation)
             && first.kind != FailKind::SpecViolation

@@ -63,6 +63,7 @@ pub fn run_with_cancel(
     cancel: &Cancel,
 ) -> Result<RunResult, String> {
     let planned = plan(&targets, &scenarios, filters);
+    let strict = opts.strict;
     let threads = console
         .test_threads
         .unwrap_or_else(|| {
@@ -102,7 +103,7 @@ pub fn run_with_cancel(
             let record = rt_handle
                 .block_on(handle)
                 .map_err(|e| format!("trial task failed: {e}"))?;
-            let result = completion(&record);
+            let result = completion(&record, strict);
             let _ = tx.send(record);
             result
         })
@@ -130,9 +131,10 @@ pub fn run_with_cancel(
     Ok(RunResult { records, planned })
 }
 
-fn completion(r: &TrialRecord) -> Result<Completion, libtest_mimic::Failed> {
+fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic::Failed> {
     match &r.outcome {
         Outcome::Pass => Ok(Completion::Completed),
+        Outcome::Warn if strict => Err(format!("WARN (failing: --strict)\n{}", r.details()).into()),
         Outcome::Warn => {
             eprintln!("warning: {}: {}", r.name, r.message);
             Ok(Completion::Completed)

@@ -20,6 +20,12 @@ struct Produced {
 
 impl Trial<'_> {
     /// Run every step; Err(Stop) ends the trial as skip or error.
+    ///
+    /// A trial holds one permit from its first HTTP step until it waits (or
+    /// ends): a trial in the middle of its steps is not sent to the back of
+    /// the queue between two requests, where on a live target its fresh
+    /// tokens could expire behind other trials' grants; a waiting trial
+    /// holds nothing (DESIGN.md, The runner).
     pub async fn run_steps(&mut self) -> Result<(), Stop> {
         // A trial that would wait too long is skipped before it spends a request.
         self.check_total_wait()?;
@@ -73,11 +79,15 @@ impl Trial<'_> {
     async fn run_step(&mut self, name: &str, step: &Step) -> Result<bool, Stop> {
         let name = name.to_string();
         let produced = {
-            let permits = self.env.permits.clone();
-            let _permit = permits
-                .acquire_owned()
-                .await
-                .map_err(|_| Stop::Error("run cancelled".into()))?;
+            if self.permit.is_none() {
+                let permits = self.env.permits.clone();
+                self.permit = Some(
+                    permits
+                        .acquire_owned()
+                        .await
+                        .map_err(|_| Stop::Error("run cancelled".into()))?,
+                );
+            }
             if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
                 // Interrupted before this trial sent anything: it does not start.
                 return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
@@ -505,6 +515,8 @@ impl Trial<'_> {
         match &self.env.target.clock {
             Clock::Virtual { .. } => self.advance_virtual(d).await?,
             Clock::Real => {
+                // A waiting trial holds no HTTP permit: waits overlap.
+                self.permit = None;
                 // `offset` is what this trial has already waited.
                 if self.offset + d > self.env.opts.max_wait {
                     return Err(Stop::Skip(format!(
@@ -567,6 +579,7 @@ impl Trial<'_> {
         match &self.env.target.clock {
             Clock::Virtual { .. } => self.advance_virtual(d).await,
             Clock::Real => {
+                self.permit = None;
                 tokio::time::sleep(d).await;
                 self.offset += d;
                 Ok(())

@@ -56,6 +56,10 @@ pub struct Trial<'a> {
     /// This trial's tokens (the run's redactor holds the target's secrets):
     /// per trial, so a large run does not grow one automaton quadratically.
     pub token_redactor: crate::report::redact::Redactor,
+    /// The HTTP permit, held from the first request until the trial waits:
+    /// a trial mid-steps is not sent to the back of the queue between two
+    /// requests (its fresh tokens could expire there on a live target).
+    pub permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl<'a> Trial<'a> {
@@ -73,6 +77,7 @@ impl<'a> Trial<'a> {
             findings: Vec::new(),
             observations: BTreeMap::new(),
             token_redactor: crate::report::redact::Redactor::new(),
+            permit: None,
         }
     }
 

@@ -13,7 +13,14 @@ pub const COMMAND_VARS: &[&str] = &[
     "scope",
     "issuer",
     "token_endpoint",
+    "params",
 ];
+
+/// The environment variable that carries a grant step's extra `params`
+/// (e.g. a `nonce` for the authorization request) to the grant command, as an
+/// `application/x-www-form-urlencoded` string (empty when there are none);
+/// also available as the placeholder `{{params}}`.
+pub const PARAMS_ENV: &str = "RC_GRANT_PARAMS";
 
 /// The values of [`COMMAND_VARS`] for one grant of `client` with `scope`.
 pub fn command_vars(
@@ -30,7 +37,23 @@ pub fn command_vars(
             target.endpoints.issuer.clone().unwrap_or_default(),
         ),
         ("token_endpoint".to_string(), target.endpoints.token.clone()),
+        ("params".to_string(), String::new()),
     ])
+}
+
+/// [`command_vars`] with a grant step's extra `params`, form-encoded.
+pub fn command_vars_with_params(
+    target: &super::Target,
+    client: &super::Client,
+    scope: &str,
+    params: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut vars = command_vars(target, client, scope);
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter())
+        .finish();
+    vars.insert("params".to_string(), encoded);
+    vars
 }
 
 /// The placeholder names used in `arg` (`{{ name }}` → `name`).
@@ -109,6 +132,10 @@ pub async fn run_grant_command(
         .map(|a| substitute(a, vars))
         .collect::<Result<_, _>>()?;
     let mut cmd = tokio::process::Command::new(program);
+    cmd.env(
+        PARAMS_ENV,
+        vars.get("params").map(String::as_str).unwrap_or(""),
+    );
     cmd.args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

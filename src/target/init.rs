@@ -128,6 +128,8 @@ secret = {{ env = "{env_prefix}_MAIN_CLIENT_SECRET" }}
 [clients.main.grant]
 kind = "command"                       # password | command | refresh_token_env
 command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the token response JSON on stdout
+# Placeholders: {{{{client.id}}}} {{{{client.role}}}} {{{{scope}}}} {{{{issuer}}}} {{{{token_endpoint}}}} {{{{params}}}};
+# a scenario's grant `params` (e.g. a nonce) also arrive form-encoded in $RC_GRANT_PARAMS.
 # scope_selectable = true              # the command honours {{{{scope}}}}
 # repeatable = true                    # the command can be run again for a fresh grant
 #

@@ -30,7 +30,7 @@ CONFIGS = {
     "grace": {
         "ROTATE_REFRESH_TOKEN": True,
         "REFRESH_TOKEN_REUSE_PROTECTION": True,
-        "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 30,
+        "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 10,
     },
 }
 if CONFIG not in CONFIGS:
@@ -54,6 +54,11 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The test user's password is hashed with a fast hasher: Django's default
+# PBKDF2 costs ~1 s of CPU per password grant, which on a small CI machine
+# turns a parallel catalog run into timeouts. Test-only, like every value here.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -73,10 +78,14 @@ OAUTH2_PROVIDER = {
         "introspection": "Introspect tokens",
     },
     "DEFAULT_SCOPES": ["read", "write"],
-    # Library defaults, written out: access tokens live 10 h; refresh tokens
-    # have no age limit (REFRESH_TOKEN_EXPIRE_SECONDS = None).
-    "ACCESS_TOKEN_EXPIRE_SECONDS": 36000,
-    "REFRESH_TOKEN_EXPIRE_SECONDS": None,
+    # Short lifetimes, so that the catalog's expiry checks wait seconds, not
+    # hours (library defaults: 36000 and None). Access tokens live 25 s. A
+    # refresh token dies REFRESH_TOKEN_EXPIRE_SECONDS after its access token
+    # expires (oauth2_validators.py:1287-1305); every refresh mints (or, without
+    # rotation, re-dates) that access token, so this is an idle lifetime of
+    # 25 + 10 = 35 s since the last grant or refresh.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 25,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 10,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
     "REFRESH_TOKEN_REUSE_PROTECTION": False,
     **CONFIGS[CONFIG],
