@@ -4,6 +4,9 @@
 use crate::target::{HttpSettings, Target};
 use std::time::{Duration, Instant};
 
+/// Idle pooled connections are dropped after this (see `for_target`).
+pub const POOL_IDLE: Duration = Duration::from_secs(1);
+
 /// Bodies larger than this are not read (the cap is reported as an error).
 pub const MAX_BODY: usize = 4 << 20;
 
@@ -89,6 +92,11 @@ impl Http {
             .timeout(s.timeout)
             .connect_timeout(s.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
+            // Servers close idle keep-alive connections (Node after 5 s,
+            // gunicorn after 2 s); reusing one races with that close and
+            // fails with a reset. A consuming refresh must never be retried,
+            // so idle connections are not kept long enough to go stale.
+            .pool_idle_timeout(POOL_IDLE)
             .user_agent(concat!("refresh-conformance/", env!("CARGO_PKG_VERSION")));
         if !target.live {
             b = b.no_proxy();
