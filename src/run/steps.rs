@@ -196,41 +196,42 @@ impl Trial<'_> {
                 ..Default::default()
             });
         }
-        if let Some(a) = &step.revoke {
-            let client = self.client(a.client.as_ref())?;
-            let url = self.endpoint("revocation")?;
-            let mut form = vec![("token".to_string(), self.render(&a.token)?)];
-            if let Some(h) = &a.token_type_hint {
-                form.push(("token_type_hint".into(), self.render(h)?));
-            }
-            form.extend(self.params(step)?);
-            let mut req = Request::post_form(&url, form);
-            auth::apply(
-                &client,
-                a.auth.unwrap_or(AuthMode::Default),
-                &mut req,
-                &token_url,
-                self.now(),
-                &self.token_redactor,
-            )?;
-            let r = self.send(name, req, None).await?;
-            return Ok(Produced {
-                response: Some(r),
-                ..Default::default()
+        // Revocation (RFC 7009) and introspection (RFC 7662) share one shape.
+        let token_request = step
+            .revoke
+            .as_ref()
+            .map(|a| {
+                (
+                    "revocation",
+                    &a.client,
+                    &a.token,
+                    &a.token_type_hint,
+                    a.auth,
+                )
+            })
+            .or_else(|| {
+                step.introspect.as_ref().map(|a| {
+                    (
+                        "introspection",
+                        &a.client,
+                        &a.token,
+                        &a.token_type_hint,
+                        a.auth,
+                    )
+                })
             });
-        }
-        if let Some(a) = &step.introspect {
-            let client = self.client(a.client.as_ref())?;
-            let url = self.endpoint("introspection")?;
-            let mut form = vec![("token".to_string(), self.render(&a.token)?)];
-            if let Some(h) = &a.token_type_hint {
+        if let Some((endpoint, client, token, hint, auth_mode)) = token_request {
+            let client = self.client(client.as_ref())?;
+            let url = self.endpoint(endpoint)?;
+            let mut form = vec![("token".to_string(), self.render(token)?)];
+            if let Some(h) = hint {
                 form.push(("token_type_hint".into(), self.render(h)?));
             }
             form.extend(self.params(step)?);
             let mut req = Request::post_form(&url, form);
             auth::apply(
                 &client,
-                a.auth.unwrap_or(AuthMode::Default),
+                auth_mode.unwrap_or(AuthMode::Default),
                 &mut req,
                 &token_url,
                 self.now(),
