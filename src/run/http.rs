@@ -89,6 +89,10 @@ impl Http {
             .timeout(s.timeout)
             .connect_timeout(s.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
+            // Drop pooled connections before common servers' keep-alive timeout
+            // closes them (Node.js: 5 s): reusing a connection the server is
+            // closing gives "connection reset" on a request it never saw.
+            .pool_idle_timeout(Duration::from_secs(4))
             .user_agent(concat!("refresh-conformance/", env!("CARGO_PKG_VERSION")));
         if !target.live {
             b = b.no_proxy();
