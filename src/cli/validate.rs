@@ -86,8 +86,5 @@ pub fn validate(a: ValidateArgs) -> i32 {
 }
 
 fn validate_target(path: &Path) -> Vec<String> {
-    vec![format!(
-        "{}: target validation is not built yet",
-        path.display()
-    )]
+    refresh_conformance::target::load::validate_target(path)
 }
