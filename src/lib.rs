@@ -3,10 +3,13 @@
 //! (see ARCHITECTURE.md).
 
 pub mod behaviour;
+pub mod clause;
+pub mod doc;
 pub mod emulator;
 pub mod judge;
-pub mod locate;
+pub mod oauth;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod scenario;

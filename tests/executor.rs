@@ -4,7 +4,7 @@
 mod support;
 
 use refresh_conformance::record::{FailKind, Outcome};
-use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::{RunEnv, RunOptions};
 use refresh_conformance::scenario::load::load_text;
 use std::sync::Arc;

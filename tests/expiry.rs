@@ -7,7 +7,7 @@ mod support;
 
 use refresh_conformance::behaviour::Profile;
 use refresh_conformance::record::{Outcome, TrialRecord};
-use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::{RunEnv, RunOptions};
 use refresh_conformance::run::trial::Trial;
 use refresh_conformance::scenario::load::{load_text, Scenario};
@@ -378,8 +378,8 @@ grant = {}
 "#,
     );
     let mut b = Trial::new(&env, &b_grant);
-    b.run_steps().await.unwrap();
-    assert!(b.findings.is_empty());
+    b.run().await.unwrap();
+    assert!(b.findings().is_empty());
 
     // ... trial A then waits a day: its own tokens expire ...
     let a = scenario(
@@ -426,12 +426,12 @@ expect = { status = 200 }
     );
     // Continue trial B where it stopped: its remaining steps only.
     b_probe.file.steps.remove(0);
-    b.scenario = &b_probe;
-    b.run_steps().await.unwrap();
+    b.continue_with(&b_probe);
+    b.run().await.unwrap();
     assert!(
-        b.findings.is_empty(),
+        b.findings().is_empty(),
         "{:?}",
-        b.findings.iter().map(|f| &f.check).collect::<Vec<_>>()
+        b.findings().iter().map(|f| &f.check).collect::<Vec<_>>()
     );
-    assert_eq!(b.offset, Duration::ZERO, "B's clock never moved");
+    assert_eq!(b.offset(), Duration::ZERO, "B's clock never moved");
 }

@@ -8,7 +8,7 @@
 mod support;
 
 use refresh_conformance::record::{Outcome, TrialRecord};
-use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::{RunEnv, RunOptions};
 use refresh_conformance::scenario::load::load_text;
 use std::sync::Arc;

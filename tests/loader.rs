@@ -89,14 +89,14 @@ fn unknown_keys_and_wrong_types_are_located() {
     one_error(
         &GOOD.replace("level = \"must\"", "level = \"must\"\ncolour = \"blue\""),
         "6",
-        "unknown field `colour`",
+        "unknown key `colour`",
     );
     one_error(&GOOD.replace("level = \"must\"", "level = 3"), "5", "");
     one_error(&GOOD.replace("count = 3", "count = \"three\""), "", "");
     one_error(
         &GOOD.replace("status = 200, present", "statsu = 200, present"),
         "10",
-        "unknown field `statsu`",
+        "unknown key `statsu` (did you mean `status`?)",
     );
 }
 

@@ -4,7 +4,7 @@
 mod support;
 
 use refresh_conformance::record::Outcome;
-use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::plan::Filters;
 use refresh_conformance::run::runner::{self, Console};

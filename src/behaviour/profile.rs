@@ -1,6 +1,8 @@
 //! Built-in vendor profiles (`profiles/*.toml`, compiled in).
 
 use super::BehaviourSet;
+use crate::doc::{suggest, type_name, Doc, Located};
+use crate::oauth::Scopes;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 
@@ -16,68 +18,22 @@ pub struct Profile {
     /// Per-client-role values (`[clients.public.behaviour]`).
     pub clients: BTreeMap<String, BehaviourSet>,
     /// Scopes the emulator grants and the catalog asks for on `emulated:` targets.
-    pub scopes: crate::target::Scopes,
+    pub scopes: Scopes,
     /// Where the text came from, for error messages.
     pub origin: String,
 }
 
 impl Profile {
+    /// Parse a profile file (TOML). Every problem is located at its key or
+    /// value (`path:line:column: message`, one per line), unknown keys with a hint.
     pub fn parse(origin: &str, text: &str) -> Result<Profile, String> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| crate::locate::toml_error(origin, text, &e))?;
-        let get_str = |k: &str| table.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let name = get_str("name").ok_or_else(|| format!("{origin}: profile needs `name`"))?;
-        for key in table.keys() {
-            if ![
-                "name",
-                "title",
-                "description",
-                "behaviour",
-                "clients",
-                "scopes",
-            ]
-            .contains(&key.as_str())
-            {
-                return Err(crate::locate::at_key(
-                    origin,
-                    text,
-                    key,
-                    &format!("unknown profile key `{key}`"),
-                ));
-            }
+        let doc = Doc::parse_toml(origin, text)?;
+        let mut problems = Vec::new();
+        let profile = read_profile(&doc, &mut problems);
+        match profile {
+            Some(p) if problems.is_empty() => Ok(p),
+            _ => Err(crate::doc::locate::render_sorted(problems).join("\n")),
         }
-        let behaviour = match table.get("behaviour") {
-            Some(toml::Value::Table(t)) => BehaviourSet::from_table(t)
-                .map_err(|(k, m)| crate::locate::at_key(origin, text, &k, &m))?,
-            Some(_) => return Err(format!("{origin}: `behaviour` must be a table")),
-            None => BehaviourSet::default(),
-        };
-        let mut clients = BTreeMap::new();
-        if let Some(toml::Value::Table(cs)) = table.get("clients") {
-            for (role, c) in cs {
-                if let Some(toml::Value::Table(b)) = c.get("behaviour") {
-                    let set = BehaviourSet::from_table(b)
-                        .map_err(|(k, m)| crate::locate::at_key(origin, text, &k, &m))?;
-                    clients.insert(role.clone(), set);
-                }
-            }
-        }
-        let scopes = match table.get("scopes") {
-            Some(v) => v
-                .clone()
-                .try_into()
-                .map_err(|e| format!("{origin}: [scopes]: {e}"))?,
-            None => crate::target::Scopes::default(),
-        };
-        Ok(Profile {
-            title: get_str("title").unwrap_or_else(|| name.clone()),
-            description: get_str("description").unwrap_or_default(),
-            name,
-            behaviour,
-            clients,
-            scopes,
-            origin: origin.to_string(),
-        })
     }
 
     /// The client role's values over the profile's.
@@ -109,4 +65,179 @@ pub fn builtin_profiles() -> Vec<Profile> {
 
 pub fn builtin_profile(name: &str) -> Option<Profile> {
     builtin_profiles().into_iter().find(|p| p.name == name)
+}
+
+const KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "behaviour",
+    "clients",
+    "scopes",
+];
+
+/// The profile in `doc`, or None when a problem leaves nothing to build.
+fn read_profile(doc: &Doc, problems: &mut Vec<Located>) -> Option<Profile> {
+    let root = &doc.root;
+    for key in root.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            problems.push(doc.key(
+                &[key],
+                &format!(
+                    "unknown profile key `{key}`{} (a profile has {})",
+                    suggest(key, KEYS),
+                    KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    let string = |k: &str, problems: &mut Vec<Located>| match root.get(k) {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            problems.push(doc.value(
+                &[k],
+                &format!("`{k}` must be a string, not {}", type_name(other)),
+            ));
+            None
+        }
+    };
+    let name = string("name", problems);
+    if name.is_none() && !root.contains_key("name") {
+        problems.push(doc.key(&[], "a profile needs `name`"));
+    }
+    let title = string("title", problems);
+    let description = string("description", problems).unwrap_or_default();
+    let behaviour = behaviour_at(doc, &["behaviour"], root.get("behaviour"), problems);
+    let clients = clients_at(doc, root.get("clients"), problems);
+    let scopes = match root.get("scopes") {
+        None => Scopes::default(),
+        Some(v) => scopes_at(doc, v, problems),
+    };
+    let name = name?;
+    Some(Profile {
+        title: title.unwrap_or_else(|| name.clone()),
+        description,
+        name,
+        behaviour,
+        clients,
+        scopes,
+        origin: doc.origin.clone(),
+    })
+}
+
+fn behaviour_at(
+    doc: &Doc,
+    at: &[&str],
+    v: Option<&toml::Value>,
+    problems: &mut Vec<Located>,
+) -> BehaviourSet {
+    match v {
+        None => BehaviourSet::default(),
+        Some(toml::Value::Table(t)) => BehaviourSet::from_table(t).unwrap_or_else(|(k, m)| {
+            let mut p = at.to_vec();
+            p.push(&k);
+            problems.push(doc.key(&p, &m));
+            BehaviourSet::default()
+        }),
+        Some(other) => {
+            problems.push(doc.value(
+                at,
+                &format!(
+                    "`{}` must be a table, not {}",
+                    at.join("."),
+                    type_name(other)
+                ),
+            ));
+            BehaviourSet::default()
+        }
+    }
+}
+
+fn clients_at(
+    doc: &Doc,
+    v: Option<&toml::Value>,
+    problems: &mut Vec<Located>,
+) -> BTreeMap<String, BehaviourSet> {
+    let mut clients = BTreeMap::new();
+    let cs = match v {
+        None => return clients,
+        Some(toml::Value::Table(cs)) => cs,
+        Some(other) => {
+            problems.push(doc.value(
+                &["clients"],
+                &format!(
+                    "`clients` must be a table of client roles, not {}",
+                    type_name(other)
+                ),
+            ));
+            return clients;
+        }
+    };
+    for (role, c) in cs {
+        let Some(t) = c.as_table() else {
+            problems.push(doc.value(
+                &["clients", role],
+                &format!("`clients.{role}` must be a table, not {}", type_name(c)),
+            ));
+            continue;
+        };
+        for k in t.keys().filter(|k| *k != "behaviour") {
+            problems.push(doc.key(
+                &["clients", role, k],
+                &format!(
+                    "unknown key `{k}` in `clients.{role}`{} (a profile's client has only `behaviour`)",
+                    suggest(k, &["behaviour"])
+                ),
+            ));
+        }
+        let set = behaviour_at(
+            doc,
+            &["clients", role, "behaviour"],
+            t.get("behaviour"),
+            problems,
+        );
+        clients.insert(role.clone(), set);
+    }
+    clients
+}
+
+fn scopes_at(doc: &Doc, v: &toml::Value, problems: &mut Vec<Located>) -> Scopes {
+    let Some(t) = v.as_table() else {
+        problems.push(doc.value(
+            &["scopes"],
+            &format!("`scopes` must be a table, not {}", type_name(v)),
+        ));
+        return Scopes::default();
+    };
+    let mut scopes = Scopes::default();
+    for (k, v) in t {
+        let slot = match k.as_str() {
+            "granted" => &mut scopes.granted,
+            "narrower" => &mut scopes.narrower,
+            "extra" => &mut scopes.extra,
+            _ => {
+                problems.push(doc.key(
+                    &["scopes", k],
+                    &format!(
+                        "unknown key `{k}` in [scopes]{} (one of {})",
+                        suggest(k, &Scopes::KEYS),
+                        Scopes::KEYS.join(", ")
+                    ),
+                ));
+                continue;
+            }
+        };
+        match v.as_str() {
+            Some(s) => *slot = Some(s.to_string()),
+            None => problems.push(doc.value(
+                &["scopes", k],
+                &format!(
+                    "`scopes.{k}` must be a string of space-separated scopes, not {}",
+                    type_name(v)
+                ),
+            )),
+        }
+    }
+    scopes
 }

@@ -192,7 +192,8 @@ pub fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String> {
 pub fn unknown_key_message(key: &str) -> String {
     let known: Vec<&str> = VOCABULARY.iter().map(|d| d.key).collect();
     format!(
-        "unknown behaviour key `{key}` (known: {}; user keys start with `x_`)",
+        "unknown behaviour key `{key}`{} (known: {}; user keys start with `x_`)",
+        crate::doc::suggest(key, &known),
         known.join(", ")
     )
 }

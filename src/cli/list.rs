@@ -20,7 +20,7 @@ pub struct ListArgs {
 }
 
 pub fn list(a: ListArgs) -> i32 {
-    let scenarios = match load::load_all(!a.no_builtin, &a.scenarios) {
+    let scenarios = match super::load_scenarios(!a.no_builtin, &a.scenarios) {
         Ok(s) => s,
         Err(e) => return input_errors(&e),
     };

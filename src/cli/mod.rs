@@ -55,6 +55,31 @@ pub fn dispatch(cli: Cli) -> i32 {
     }
 }
 
+/// The scenarios a command runs or lists: the built-in catalog (unless left
+/// out) and the user's folders, with `guarded_by` names checked against the
+/// emulator's defects.
+pub fn load_scenarios(
+    with_builtin: bool,
+    dirs: &[std::path::PathBuf],
+) -> Result<Vec<refresh_conformance::scenario::Scenario>, Vec<String>> {
+    use refresh_conformance::scenario::load;
+    let scenarios = load::load_all(with_builtin, dirs)?;
+    let problems = load::unknown_defects(&scenarios, &defect_names());
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The emulator's defect names.
+pub fn defect_names() -> Vec<&'static str> {
+    refresh_conformance::emulator::defects()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// Print input errors (one per line) and return the input-error exit code.
 pub fn input_errors(errors: &[String]) -> i32 {
     for e in errors {

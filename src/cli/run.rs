@@ -2,12 +2,11 @@
 
 use super::{input_errors, parse_duration};
 use clap::Args;
-use refresh_conformance::report::redact::Redactor;
+use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::interrupt::Interrupts;
 use refresh_conformance::run::plan::Filters;
 use refresh_conformance::run::runner::{self, Console};
-use refresh_conformance::scenario::load;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,7 +81,7 @@ pub struct RunArgs {
 }
 
 pub fn run(a: RunArgs) -> i32 {
-    let scenarios = match load::load_all(!a.no_builtin, &a.scenarios) {
+    let scenarios = match super::load_scenarios(!a.no_builtin, &a.scenarios) {
         Ok(s) => s,
         Err(e) => return input_errors(&e),
     };

@@ -54,6 +54,10 @@ pub fn validate(a: ValidateArgs) -> i32 {
             }
             match load::load_file(&f) {
                 Ok(s) => {
+                    errors.extend(load::unknown_defects(
+                        std::slice::from_ref(&s),
+                        &super::defect_names(),
+                    ));
                     let origin = f.display().to_string();
                     if let Some(first) = ids.insert(s.id().to_string(), origin.clone()) {
                         let same_file = Path::new(&first).canonicalize().ok()

@@ -7,7 +7,7 @@ use super::defects::Defects;
 use super::signing::SigningKey;
 use super::store::Store;
 use super::{EmulatedClient, EmulatorConfig};
-use crate::target::AuthMethod;
+use crate::oauth::AuthMethod;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};

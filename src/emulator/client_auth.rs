@@ -51,7 +51,7 @@ pub fn authenticate(
             app,
             &id,
             &secret,
-            crate::target::AuthMethod::ClientSecretBasic,
+            crate::oauth::AuthMethod::ClientSecretBasic,
             true,
         )
         .map(Some);
@@ -63,7 +63,7 @@ pub fn authenticate(
         let method = match app.client(id) {
             // Under the query-credentials defect the query stands in for the registered method.
             Some(c) if params.query_credentials => c.info.auth,
-            _ => crate::target::AuthMethod::ClientSecretPost,
+            _ => crate::oauth::AuthMethod::ClientSecretPost,
         };
         return check_secret(app, id, secret, method, false).map(Some);
     }
@@ -119,7 +119,7 @@ fn check_secret(
     app: &App,
     id: &str,
     secret: &str,
-    method: crate::target::AuthMethod,
+    method: crate::oauth::AuthMethod,
     basic: bool,
 ) -> Result<Arc<Client>, OAuthError> {
     let client = app
@@ -131,7 +131,7 @@ fn check_secret(
         .defects
         .quirk(super::defects::Quirk::AcceptQueryCredentials)
         && client.info.secret.is_some()
-        && method == crate::target::AuthMethod::ClientSecretPost;
+        && method == crate::oauth::AuthMethod::ClientSecretPost;
     if client.info.auth != method && !lenient {
         return Err(OAuthError::invalid_client(
             basic,

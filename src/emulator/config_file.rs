@@ -18,7 +18,7 @@
 //! loopback emulator, which is why they may be written in the file.
 
 use super::EmulatedClient;
-use crate::target::AuthMethod;
+use crate::oauth::AuthMethod;
 use serde::Deserialize;
 use std::path::Path;
 

@@ -42,7 +42,7 @@ mod token_endpoint;
 mod token_response;
 
 use crate::behaviour::Profile;
-use crate::target::AuthMethod;
+use crate::oauth::AuthMethod;
 
 /// A client the emulator accepts.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ mod headers;
 mod id_token;
 pub use id_token::claims as id_token_claims;
 mod json;
+pub mod jwks;
 pub mod matcher;
 mod scope;
 mod status;

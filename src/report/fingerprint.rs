@@ -11,8 +11,8 @@
 //! a missing file under `CI`) belongs to the command that calls this.
 
 use super::atomic::write_atomic;
-use super::redact::Redactor;
 use crate::record::TrialRecord;
+use crate::redact::Redactor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

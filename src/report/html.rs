@@ -10,9 +10,9 @@
 //! [`index_json`] has the same data for machines.
 
 use super::junit::clauses;
-use super::redact::Redactor;
 use super::text::{clean, cut, escape_attr, escape_text, MAX_TEXT};
 use crate::record::{Outcome, TrialRecord};
+use crate::redact::Redactor;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -43,57 +43,6 @@ impl ReportMeta {
         } else {
             &self.title
         }
-    }
-}
-
-/// The link of a clause reference, when it has one:
-/// `rfc6749#6` → `https://www.rfc-editor.org/rfc/rfc6749#section-6`,
-/// `oidc-core#12.2` → the OpenID Connect Core section, `oauth21#4.3` → the IETF
-/// draft; `seed:003` and `vendor:x` (and anything unknown) have none.
-pub fn ref_url(r: &str) -> Option<String> {
-    let (doc, section) = match r.split_once('#') {
-        Some((d, s)) => (d, Some(s)),
-        None => (r, None),
-    };
-    if let Some(s) = section {
-        if s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        {
-            return None;
-        }
-    }
-    if let Some(num) = doc.strip_prefix("rfc") {
-        if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let base = format!("https://www.rfc-editor.org/rfc/rfc{num}");
-        return Some(match section {
-            Some(s) if s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) => {
-                format!("{base}#{s}")
-            }
-            Some(s) => format!("{base}#section-{s}"),
-            None => base,
-        });
-    }
-    let openid = |page: &str| {
-        let base = format!("https://openid.net/specs/{page}");
-        match section {
-            Some(s) => format!("{base}#rfc.section.{s}"),
-            None => base,
-        }
-    };
-    match doc {
-        "oidc-core" => Some(openid("openid-connect-core-1_0.html")),
-        "oidc-discovery" => Some(openid("openid-connect-discovery-1_0.html")),
-        "oauth21" => Some(match section {
-            Some(s) => {
-                format!("https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-{s}")
-            }
-            None => "https://datatracker.ietf.org/doc/draft-ietf-oauth-v2-1/".to_string(),
-        }),
-        _ => None,
     }
 }
 
@@ -242,7 +191,7 @@ fn render_refs(e: &Esc, refs: &[String]) -> String {
         if i > 0 {
             s.push(' ');
         }
-        match ref_url(r) {
+        match crate::clause::url(r) {
             Some(u) => {
                 let _ = write!(
                     s,
@@ -471,7 +420,7 @@ pub fn index_json(
     let tot = totals(records);
     let refs = |rs: &[String]| -> Vec<serde_json::Value> {
         rs.iter()
-            .map(|r| json!({ "ref": r, "url": ref_url(r) }))
+            .map(|r| json!({ "ref": r, "url": crate::clause::url(r) }))
             .collect()
     };
     let areas: Vec<serde_json::Value> = m
@@ -529,47 +478,6 @@ pub fn index_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ref_links() {
-        assert_eq!(
-            ref_url("rfc6749#6").as_deref(),
-            Some("https://www.rfc-editor.org/rfc/rfc6749#section-6")
-        );
-        assert_eq!(
-            ref_url("rfc9700#4.14.2").as_deref(),
-            Some("https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2")
-        );
-        assert_eq!(
-            ref_url("rfc7009").as_deref(),
-            Some("https://www.rfc-editor.org/rfc/rfc7009")
-        );
-        assert_eq!(
-            ref_url("rfc6749#appendix-A").as_deref(),
-            Some("https://www.rfc-editor.org/rfc/rfc6749#appendix-A")
-        );
-        assert_eq!(
-            ref_url("oidc-core#12.2").as_deref(),
-            Some("https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.12.2")
-        );
-        assert_eq!(
-            ref_url("oidc-discovery#3").as_deref(),
-            Some("https://openid.net/specs/openid-connect-discovery-1_0.html#rfc.section.3")
-        );
-        assert_eq!(
-            ref_url("oauth21").as_deref(),
-            Some("https://datatracker.ietf.org/doc/draft-ietf-oauth-v2-1/")
-        );
-        assert_eq!(
-            ref_url("oauth21#4.3.1").as_deref(),
-            Some("https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.3.1")
-        );
-        assert_eq!(ref_url("seed:003"), None);
-        assert_eq!(ref_url("vendor:okta"), None);
-        assert_eq!(ref_url("rfc6749#\"><script>"), None);
-        assert_eq!(ref_url("rfcx#1"), None);
-        assert_eq!(ref_url("unknown#1"), None);
-    }
 
     #[test]
     fn matrix_groups_by_area_in_first_seen_order() {

@@ -20,9 +20,9 @@
 //! clauses (the scenario's and its findings').
 
 use super::atomic::write_atomic;
-use super::redact::Redactor;
 use super::text::{clean, cut, escape_attr, escape_text, MAX_ATTR, MAX_TEXT};
 use crate::record::{FailKind, Outcome, TrialRecord};
+use crate::redact::Redactor;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;

@@ -6,11 +6,11 @@
 //! [`MAX_ROWS`] rows and cells are cut.
 
 use super::fingerprint::FingerprintDiff;
-use super::html::{ref_url, totals};
+use super::html::totals;
 use super::junit::clauses;
-use super::redact::Redactor;
 use super::text::clean;
 use crate::record::{Outcome, TrialRecord};
+use crate::redact::Redactor;
 use std::fmt::Write as _;
 
 /// Rows per table, at most.
@@ -73,7 +73,7 @@ impl Md<'_> {
     fn clauses(&self, r: &TrialRecord) -> String {
         clauses(r)
             .iter()
-            .map(|c| match ref_url(c) {
+            .map(|c| match crate::clause::url(c) {
                 Some(u) => format!("[{}]({u})", self.cell(c)),
                 None => self.cell(c),
             })

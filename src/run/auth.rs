@@ -1,7 +1,7 @@
 //! Client authentication on a request, by the client's method or a scenario's `auth` mode.
 
 use super::http::Request;
-use crate::report::redact::Redactor;
+use crate::redact::Redactor;
 use crate::scenario::model::AuthMode;
 use crate::scenario::template::Unresolved;
 use crate::target::{AuthMethod, Client};

@@ -2,7 +2,7 @@
 //! the run's redactor, the permit pool and the run options.
 
 use super::http::Http;
-use crate::report::redact::Redactor;
+use crate::redact::Redactor;
 use crate::target::Target;
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,19 +3,19 @@
 
 pub mod auth;
 pub mod env;
-pub mod grant;
+mod grant;
 pub mod grants_needed;
 pub mod http;
 pub mod interrupt;
-pub mod observe;
+mod judge_step;
 pub mod outcome;
 pub mod plan;
 pub mod preflight;
 pub mod retry;
 pub mod runner;
-pub mod steps;
-pub mod token_scan;
+mod step;
 pub mod trial;
+mod wait_plan;
 pub mod waits;
 
 use crate::record::TrialRecord;
@@ -35,19 +35,22 @@ pub async fn execute(
     let mut trial = Trial::new(env, scenario);
     let stop = match plan_skip {
         Some(reason) => Some(Stop::Skip(reason)),
-        None => match tokio::time::timeout(env.opts.trial_timeout, trial.run_steps()).await {
-            Ok(Ok(())) => None,
-            Ok(Err(stop)) => Some(stop),
-            Err(_) => Some(Stop::Error(format!(
-                "the trial took longer than its {} timeout",
-                humantime::format_duration(env.opts.trial_timeout)
-            ))),
-        },
+        None => {
+            match tokio::time::timeout(env.opts.trial_timeout, step::run_steps(&mut trial)).await {
+                Ok(Ok(())) => None,
+                Ok(Err(stop)) => Some(stop),
+                Err(_) => Some(Stop::Error(format!(
+                    "the trial took longer than its {} timeout",
+                    humantime::format_duration(env.opts.trial_timeout)
+                ))),
+            }
+        }
     };
-    let (outcome, message) = outcome::decide(stop.as_ref(), &trial.findings);
+    let (outcome, message) = outcome::decide(stop.as_ref(), trial.findings());
     let (outcome, message, baseline) =
         outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
     let message = trial.redact(&message);
+    let done = trial.finish();
     TrialRecord {
         name,
         target: env.target.name.clone(),
@@ -57,9 +60,9 @@ pub async fn execute(
         refs: scenario.file.refs.clone(),
         outcome,
         message,
-        findings: trial.findings,
-        transcript: trial.transcript,
-        observations: trial.observations,
+        findings: done.findings,
+        transcript: done.transcript,
+        observations: done.observations,
         duration: start.elapsed(),
         baseline,
     }

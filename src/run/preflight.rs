@@ -17,7 +17,6 @@
 //! message names the cause, with the preflight's (redacted) exchanges in the
 //! trial's transcript. A transport failure is left to the steps to report.
 
-use super::auth;
 use super::http::Request;
 use super::trial::{Stop, Trial};
 use crate::judge::Response;
@@ -90,8 +89,8 @@ impl Trial<'_> {
     /// Preflight every client this trial uses (each once per target); the
     /// first failing one stops the trial with an error.
     pub async fn preflight_clients(&mut self) -> Result<(), Stop> {
-        let env = self.env;
-        for role in roles_used(self.scenario) {
+        let env = self.env();
+        for role in roles_used(self.scenario()) {
             // A role the target lacks is skipped by the step that needs it.
             let (Some(cell), Some(client)) =
                 (env.preflight.get(&role), env.target.clients.get(&role))
@@ -108,7 +107,7 @@ impl Trial<'_> {
                 })
                 .await;
             if let Some(e) = &found.error {
-                self.transcript.extend(found.exchanges.iter().cloned());
+                self.add_exchanges(&found.exchanges);
                 return Err(Stop::Error(e.clone()));
             }
         }
@@ -117,7 +116,7 @@ impl Trial<'_> {
 
     async fn preflight(&mut self, client: &Client) -> Preflight {
         let role = &client.role;
-        let token_url = self.env.target.endpoints.token.clone();
+        let token_url = self.env().target.endpoints.token.clone();
         let bogus = bogus_token();
         let mut form = vec![
             ("grant_type".to_string(), "refresh_token".to_string()),
@@ -153,7 +152,7 @@ impl Trial<'_> {
         };
         // Some IdPs answer invalid_client for any unknown token: ask an
         // endpoint that must accept working credentials with a bogus token.
-        let e = &self.env.target.endpoints;
+        let e = &self.env().target.endpoints;
         let confirm = e
             .revocation
             .clone()
@@ -198,22 +197,15 @@ impl Trial<'_> {
         mut req: Request,
         out: &mut Preflight,
     ) -> Option<Response> {
-        let token_url = self.env.target.endpoints.token.clone();
-        if auth::apply(
-            client,
-            AuthMode::Default,
-            &mut req,
-            &token_url,
-            self.now(),
-            &self.token_redactor,
-        )
-        .is_err()
+        if self
+            .authenticate(client, AuthMode::Default, &mut req)
+            .is_err()
         {
             // A client that cannot authenticate at all is reported by its steps.
             return None;
         }
-        let reply = self.env.http.send(&req).await;
-        let (response, exchange) = self.to_response(step, &req, reply, None);
+        let reply = self.env().http.send(&req).await;
+        let (response, exchange) = self.receive(step, &req, reply, None);
         out.exchanges.push(exchange);
         response.ok()
     }

@@ -6,7 +6,7 @@ use super::env::{RunEnv, RunOptions};
 use super::interrupt::Cancel;
 use super::plan::{plan, Filters, Planned};
 use crate::record::{Outcome, TrialRecord};
-use crate::report::redact::Redactor;
+use crate::redact::Redactor;
 use crate::scenario::Scenario;
 use crate::target::Target;
 use libtest_mimic::{Arguments, Completion, Trial};

@@ -3,10 +3,11 @@
 use super::model::ScenarioFile;
 use super::validate;
 use crate::behaviour::Condition;
-use crate::locate;
+use crate::doc::{locate, Doc};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 static CATALOG: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/scenarios");
 
@@ -21,6 +22,8 @@ pub struct Scenario {
     pub origin: String,
     pub builtin: bool,
     pub conditions: Vec<Condition>,
+    /// The file as written, to locate problems found after loading.
+    pub doc: Arc<Doc>,
 }
 
 impl Scenario {
@@ -37,7 +40,9 @@ impl Scenario {
     }
 }
 
-/// Parse one file's text (TOML, or JSON when `json`), located errors.
+/// Parse one file's text (TOML, or JSON when `json`) into the language's
+/// types. A wrong type, an unknown key (with a hint) or a missing one is
+/// located at the key or value serde stopped at.
 pub fn parse(origin: &str, text: &str, json: bool) -> Result<ScenarioFile, String> {
     if json {
         serde_json::from_str(text).map_err(|e| locate::json_error(origin, &e))
@@ -53,13 +58,20 @@ pub fn load_text(
     json: bool,
     builtin: bool,
 ) -> Result<Scenario, Vec<String>> {
+    let doc = if json {
+        Doc::parse_json(origin, text)
+    } else {
+        Doc::parse_toml(origin, text)
+    }
+    .map_err(|e| vec![e])?;
     let file = parse(origin, text, json).map_err(|e| vec![e])?;
-    let conditions = validate::validate(origin, text, &file, builtin)?;
+    let conditions = validate::validate(&doc, &file, builtin)?;
     Ok(Scenario {
         file,
         origin: origin.to_string(),
         builtin,
         conditions,
+        doc: Arc::new(doc),
     })
 }
 
@@ -142,6 +154,15 @@ pub fn load_file(path: &Path) -> Result<Scenario, Vec<String>> {
         vec![format!("{origin}:{l}:{c}: not valid UTF-8")]
     })?;
     load_text(&origin, &text, origin.ends_with(".json"), false)
+}
+
+/// Problems with the scenarios' `guarded_by` names, against the emulator's
+/// defects (`known`, passed in by the caller).
+pub fn unknown_defects(scenarios: &[Scenario], known: &[&str]) -> Vec<String> {
+    scenarios
+        .iter()
+        .flat_map(|s| validate::unknown_defects(&s.doc, &s.file, known))
+        .collect()
 }
 
 /// The built-in catalog (when `with_builtin`) plus every file under `dirs`;

@@ -8,7 +8,7 @@
 //! JSON files (`.json`) with the same structure are accepted. The interop
 //! expectation files use the same form.
 
-use super::doc::{suggest, type_name, Doc};
+use crate::doc::{suggest, type_name, Doc};
 use std::collections::BTreeMap;
 use std::path::Path;
 

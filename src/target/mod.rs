@@ -5,32 +5,18 @@ pub mod assertion;
 pub mod baseline;
 pub mod command;
 pub mod discovery;
-mod doc;
 pub mod emulated;
 pub mod http;
 pub mod init;
 pub mod load;
 pub mod model;
+mod parse;
+mod resolve;
 
 use crate::behaviour::{BehaviourSet, Profile};
-use serde::{Deserialize, Serialize};
+pub use crate::oauth::{AuthMethod, GrantKind, Scopes};
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// Scopes the catalog uses (`{{scopes.granted}}`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scopes {
-    /// What `grant` asks for by default; must include `offline_access` where required.
-    #[serde(default)]
-    pub granted: Option<String>,
-    /// A strict subset of `granted` that still yields a refresh token.
-    #[serde(default)]
-    pub narrower: Option<String>,
-    /// A scope this client CAN obtain, left out of `granted`.
-    #[serde(default)]
-    pub extra: Option<String>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Endpoints {
@@ -40,35 +26,6 @@ pub struct Endpoints {
     pub introspection: Option<String>,
     pub authorization: Option<String>,
     pub jwks: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethod {
-    ClientSecretBasic,
-    ClientSecretPost,
-    PrivateKeyJwt,
-    None,
-}
-
-impl AuthMethod {
-    pub fn parse(s: &str) -> Option<AuthMethod> {
-        Some(match s {
-            "client_secret_basic" => AuthMethod::ClientSecretBasic,
-            "client_secret_post" => AuthMethod::ClientSecretPost,
-            "private_key_jwt" => AuthMethod::PrivateKeyJwt,
-            "none" => AuthMethod::None,
-            _ => return None,
-        })
-    }
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            AuthMethod::ClientSecretBasic => "client_secret_basic",
-            AuthMethod::ClientSecretPost => "client_secret_post",
-            AuthMethod::PrivateKeyJwt => "private_key_jwt",
-            AuthMethod::None => "none",
-        }
-    }
 }
 
 /// A private key for client assertions.

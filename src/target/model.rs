@@ -1,5 +1,8 @@
-//! The target file format (DESIGN.md contract), as serde types.
+//! The target file format (docs/target-file.md), as serde types: the one
+//! description of which keys each table holds ([`field_names`]); the
+//! parser checks values against it, located (`parse/`).
 
+use crate::oauth::{AuthMethod, GrantKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -43,7 +46,7 @@ pub struct TargetFile {
     #[serde(default)]
     pub clients: BTreeMap<String, ClientFile>,
     #[serde(default)]
-    pub scopes: Option<crate::target::Scopes>,
+    pub scopes: Option<crate::oauth::Scopes>,
     /// Target-wide grant source for clients without their own.
     #[serde(default)]
     pub grant: Option<GrantFile>,
@@ -56,7 +59,7 @@ pub struct TargetFile {
 #[serde(deny_unknown_fields)]
 pub struct ClientFile {
     pub id: String,
-    pub auth: String,
+    pub auth: AuthMethod,
     #[serde(default)]
     pub secret: Option<SecretRef>,
     /// PEM private key for private_key_jwt.
@@ -95,8 +98,7 @@ pub enum SecretRef {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrantFile {
-    /// password | command | refresh_token_env | authorization_code
-    pub kind: String,
+    pub kind: GrantKind,
     #[serde(default)]
     pub username: Option<String>,
     #[serde(default)]
@@ -113,4 +115,32 @@ pub struct GrantFile {
     /// Extra parameters for the grant request.
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+}
+
+/// The keys of a table, read off its serde type: every field of `T` appears
+/// when a default value is serialized (none is skipped), so the parser's
+/// lists of known keys cannot drift from the types.
+pub fn field_names<T: Default + Serialize>() -> Vec<String> {
+    match serde_json::to_value(T::default()) {
+        Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_list_every_key_of_the_format() {
+        let top = field_names::<TargetFile>();
+        assert!(top.iter().any(|k| k == "token_endpoint") && top.iter().any(|k| k == "clients"));
+        assert_eq!(top.len(), 18);
+        assert_eq!(field_names::<ClientFile>().len(), 10);
+        assert_eq!(field_names::<GrantFile>().len(), 8);
+        assert_eq!(
+            field_names::<crate::oauth::Scopes>(),
+            ["extra", "granted", "narrower"]
+        );
+    }
 }

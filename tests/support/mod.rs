@@ -157,7 +157,7 @@ pub fn run_catalog(
             let target = emulated::start(profile, defects, None)
                 .await
                 .expect("emulator starts");
-            let redactor = Arc::new(refresh_conformance::report::redact::Redactor::new());
+            let redactor = Arc::new(refresh_conformance::redact::Redactor::new());
             let env = Arc::new(
                 RunEnv::new(target, redactor, permits.clone(), RunOptions::default()).unwrap(),
             );

@@ -1,5 +1,47 @@
 //! Turning parse errors and semantic problems into `path:line:column: message`.
 
+/// A problem in a user's file, at a line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub origin: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl Located {
+    pub fn new(origin: &str, line: usize, col: usize, message: &str) -> Located {
+        Located {
+            origin: origin.to_string(),
+            line,
+            col,
+            message: message.to_string(),
+        }
+    }
+
+    /// At a byte offset of `text`.
+    pub fn at_offset(origin: &str, text: &str, offset: usize, message: &str) -> Located {
+        let (line, col) = line_col(text, offset);
+        Located::new(origin, line, col, message)
+    }
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.origin, self.line, self.col, self.message
+        )
+    }
+}
+
+/// Sort problems by position and render them (the order a reader fixes them in).
+pub fn render_sorted(mut problems: Vec<Located>) -> Vec<String> {
+    problems.sort_by_key(|p| (p.line, p.col));
+    problems.into_iter().map(|p| p.to_string()).collect()
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -22,13 +64,12 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 pub fn at_offset(path: &str, text: &str, offset: usize, message: &str) -> String {
-    let (l, c) = line_col(text, offset);
-    format!("{path}:{l}:{c}: {message}")
+    Located::at_offset(path, text, offset, message).to_string()
 }
 
-/// A TOML parse/deserialize error, located.
+/// A TOML parse/deserialize error, located, in the project's words.
 pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
+    let msg = super::serde_message(e.message());
     match e.span() {
         Some(span) => at_offset(path, text, span.start, &msg),
         None => format!("{path}:1:1: {msg}"),
@@ -42,6 +83,7 @@ pub fn json_error(path: &str, e: &serde_json::Error) -> String {
     if let Some(i) = msg.rfind(" at line ") {
         msg.truncate(i);
     }
+    let msg = super::serde_message(&msg);
     format!("{path}:{}:{}: {msg}", e.line().max(1), e.column().max(1))
 }
 

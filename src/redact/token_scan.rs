@@ -11,26 +11,17 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Token fields (as in a token response) and the redaction kind of each.
-pub const FIELDS: &[(&str, &str)] = &[
-    ("refresh_token", "rt"),
-    ("access_token", "at"),
-    ("id_token", "idt"),
-    ("device_code", "code"),
-    ("code", "code"),
-];
+pub use crate::oauth::TOKEN_FIELDS as FIELDS;
 
-static JSON_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#""(refresh_token|access_token|id_token|device_code|code)"\s*:\s*"((?:[^"\\]|\\.)*)"#,
-    )
-    .unwrap()
-});
-static FORM_PAIR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?:^|[?&\s;])(refresh_token|access_token|id_token|device_code|code)=([^&\s"'<>;]+)"#,
-    )
-    .unwrap()
-});
+/// `refresh_token|access_token|...`: the field names, for the patterns below.
+fn names() -> String {
+    FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join("|")
+}
+
+static JSON_MEMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r#""({})"\s*:\s*"((?:[^"\\]|\\.)*)"#, names())).unwrap());
+static FORM_PAIR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r#"(?:^|[?&\s;])({})=([^&\s"'<>;]+)"#, names())).unwrap());
 
 /// `(kind, value)` for every token-like value in `body`.
 pub fn scan(body: &str) -> Vec<(&'static str, String)> {

@@ -1,7 +1,7 @@
 //! Observations: the facts a step showed, free of token values and timestamps,
 //! so identical runs give identical observations (fingerprints, HTML, snapshots).
 
-use super::trial::Trial;
+use super::Trial;
 use crate::judge::Response;
 use crate::scenario::model::Step;
 

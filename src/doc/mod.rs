@@ -1,0 +1,249 @@
+//! Every file a user writes (scenario, target, profile, baseline) is read
+//! through here: a parsed TOML or JSON document as a `toml::Table`, with the
+//! position of every key and value, so that every problem is reported the
+//! same way: `path:line:column: message`, at the offending key or value,
+//! with a "did you mean" hint where a known name is close
+//! (docs/errors.md). A leaf module: it imports nothing of the crate.
+//!
+//! The format is chosen by the file extension: `.json` is JSON, anything
+//! else TOML; checks walk one tree type and ask the [`Doc`] where a key path is.
+
+mod hint;
+mod json_index;
+pub mod locate;
+
+pub use hint::{serde_message, suggest, type_name};
+pub use locate::Located;
+
+use json_index::{index_json, Spans};
+use std::path::Path;
+use toml::de::{DeTable, DeValue};
+
+/// A document with its key/value positions.
+pub struct Doc {
+    /// The file name used in messages.
+    pub origin: String,
+    pub text: String,
+    pub root: toml::Table,
+    /// Key path (segments joined by `\0`) → (key offset, value offset).
+    spans: Spans,
+}
+
+impl std::fmt::Debug for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Doc({})", self.origin)
+    }
+}
+
+fn join(path: &[&str]) -> String {
+    path.join("\0")
+}
+
+/// Whether `path` names a JSON file (by extension).
+pub fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+impl Doc {
+    /// Parse `text` as TOML, or as JSON when `path` ends in `.json`.
+    /// A syntax error is returned located.
+    pub fn parse(path: &Path, text: &str) -> Result<Doc, String> {
+        let origin = path.display().to_string();
+        if is_json(path) {
+            Doc::parse_json(&origin, text)
+        } else {
+            Doc::parse_toml(&origin, text)
+        }
+    }
+
+    pub fn parse_toml(origin: &str, text: &str) -> Result<Doc, String> {
+        let root: toml::Table =
+            toml::from_str(text).map_err(|e| locate::toml_error(origin, text, &e))?;
+        let mut spans = Spans::new();
+        if let Ok(de) = DeTable::parse(text) {
+            index_toml(de.get_ref(), &mut Vec::new(), &mut spans);
+        }
+        Ok(Doc {
+            origin: origin.to_string(),
+            text: text.to_string(),
+            root,
+            spans,
+        })
+    }
+
+    pub fn parse_json(origin: &str, text: &str) -> Result<Doc, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| locate::json_error(origin, &e))?;
+        let spans = index_json(text);
+        let mut doc = Doc {
+            origin: origin.to_string(),
+            text: text.to_string(),
+            root: toml::Table::new(),
+            spans,
+        };
+        match json_to_toml(&value, &mut Vec::new(), &doc) {
+            Ok(toml::Value::Table(t)) => doc.root = t,
+            Ok(_) => return Err(format!("{origin}:1:1: the document must be a JSON object")),
+            Err(e) => return Err(e),
+        }
+        Ok(doc)
+    }
+
+    /// `origin:line:col: message` at the key `path` (or its nearest known ancestor).
+    pub fn at_key(&self, path: &[&str], message: &str) -> String {
+        self.key(path, message).to_string()
+    }
+
+    /// `origin:line:col: message` at the value of `path` (or its nearest known ancestor).
+    pub fn at_value(&self, path: &[&str], message: &str) -> String {
+        self.value(path, message).to_string()
+    }
+
+    /// The problem located at the key `path`.
+    pub fn key(&self, path: &[&str], message: &str) -> Located {
+        self.at(path, message, false)
+    }
+
+    /// The problem located at the value of `path`.
+    pub fn value(&self, path: &[&str], message: &str) -> Located {
+        self.at(path, message, true)
+    }
+
+    /// Whether the document has the key `path` (with its position).
+    pub fn has(&self, path: &[&str]) -> bool {
+        self.spans.contains_key(&join(path))
+    }
+
+    fn at(&self, path: &[&str], message: &str, value: bool) -> Located {
+        for n in (1..=path.len()).rev() {
+            if let Some(&(k, v)) = self.spans.get(&join(&path[..n])) {
+                let off = if value && n == path.len() { v } else { k };
+                return Located::at_offset(&self.origin, &self.text, off, message);
+            }
+        }
+        Located::new(&self.origin, 1, 1, message)
+    }
+}
+
+fn index_toml(table: &DeTable<'_>, path: &mut Vec<String>, out: &mut Spans) {
+    for (k, v) in table.iter() {
+        path.push(k.get_ref().to_string());
+        let key = path.join("\0");
+        out.entry(key).or_insert((k.span().start, v.span().start));
+        index_toml_value(v.get_ref(), v.span().start, path, out);
+        path.pop();
+    }
+}
+
+fn index_toml_value(v: &DeValue<'_>, _start: usize, path: &mut Vec<String>, out: &mut Spans) {
+    match v {
+        DeValue::Table(t) => index_toml(t, path, out),
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                path.push(i.to_string());
+                out.entry(path.join("\0"))
+                    .or_insert((item.span().start, item.span().start));
+                index_toml_value(item.get_ref(), item.span().start, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_to_toml(
+    v: &serde_json::Value,
+    path: &mut Vec<String>,
+    doc: &Doc,
+) -> Result<toml::Value, String> {
+    use serde_json::Value as J;
+    Ok(match v {
+        J::Null => {
+            let p: Vec<&str> = path.iter().map(String::as_str).collect();
+            return Err(doc.at_value(
+                &p,
+                &format!(
+                    "`{}`: null is not allowed; leave the key out instead",
+                    p.join(".")
+                ),
+            ));
+        }
+        J::Bool(b) => toml::Value::Boolean(*b),
+        J::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                toml::Value::Integer(i)
+            } else if let Some(f) = n.as_f64() {
+                toml::Value::Float(f)
+            } else {
+                let p: Vec<&str> = path.iter().map(String::as_str).collect();
+                return Err(doc.at_value(&p, "number out of range"));
+            }
+        }
+        J::String(s) => toml::Value::String(s.clone()),
+        J::Array(a) => {
+            let mut out = Vec::new();
+            for (i, item) in a.iter().enumerate() {
+                path.push(i.to_string());
+                out.push(json_to_toml(item, path, doc)?);
+                path.pop();
+            }
+            toml::Value::Array(out)
+        }
+        J::Object(m) => {
+            let mut t = toml::Table::new();
+            for (k, item) in m {
+                path.push(k.clone());
+                t.insert(k.clone(), json_to_toml(item, path, doc)?);
+                path.pop();
+            }
+            toml::Value::Table(t)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_spans_are_exact() {
+        let text = "name = \"x\"\n[clients.main]\nid = \"a\"\n[clients.other]\nid = \"b\"\n";
+        let doc = Doc::parse_toml("t.toml", text).unwrap();
+        assert_eq!(
+            doc.at_key(&["clients", "other", "id"], "m"),
+            "t.toml:5:1: m"
+        );
+        assert_eq!(
+            doc.at_value(&["clients", "main", "id"], "m"),
+            "t.toml:3:6: m"
+        );
+        assert_eq!(
+            doc.at_key(&["clients", "main", "nope"], "m"),
+            "t.toml:2:10: m"
+        );
+        assert_eq!(doc.at_key(&["nothing"], "m"), "t.toml:1:1: m");
+    }
+
+    #[test]
+    fn json_spans_follow_nesting() {
+        let text = "{\n  \"behaviour\": {\"a\": 1},\n  \"clients\": {\n    \"main\": {\"id\": \"a\", \"behaviour\": {\"a\": [1, {\"b\": 2}]}},\n    \"other\": {\"id\": \"b\"}\n  },\n  \"x\": null\n}";
+        let err = Doc::parse_json("t.json", text).err().unwrap();
+        assert_eq!(
+            err,
+            "t.json:7:8: `x`: null is not allowed; leave the key out instead"
+        );
+        let text = text.replace("null", "true");
+        let doc = Doc::parse_json("t.json", &text).unwrap();
+        assert_eq!(
+            doc.at_key(&["clients", "other", "id"], "m"),
+            "t.json:5:15: m"
+        );
+        assert_eq!(doc.at_key(&["behaviour", "a"], "m"), "t.json:2:17: m");
+        assert_eq!(
+            doc.at_key(&["clients", "main", "behaviour", "a", "1", "b"], "m"),
+            "t.json:4:49: m"
+        );
+        assert_eq!(doc.at_value(&["x"], "m"), "t.json:7:8: m");
+    }
+}

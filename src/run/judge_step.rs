@@ -1,0 +1,119 @@
+//! Judging a step: each expectation that applies is checked by `judge/`;
+//! its mismatches become findings with level, kind, clauses and the
+//! exchange that shows them.
+
+use super::step::Produced;
+use super::trial::{Stop, Trial};
+use crate::judge::{self, jwks::verify_signature};
+use crate::record::{FailKind, Finding};
+use crate::scenario::model::{Expect, Level, Step};
+use crate::scenario::template::Unresolved;
+
+/// Judge a step's expectations; true when the trial must stop here.
+pub(super) async fn judge_step(
+    t: &mut Trial<'_>,
+    name: &str,
+    step: &Step,
+    produced: &Produced,
+) -> Result<bool, Stop> {
+    let Some(exp) = &step.expect else {
+        return Ok(false);
+    };
+    let wants_jwks = exp.all().iter().any(|e| {
+        e.id_token
+            .as_ref()
+            .is_some_and(|i| i.signature == Some(true))
+    });
+    let jwks = if wants_jwks {
+        Some(jwks(t).await)
+    } else {
+        None
+    };
+    let verify = |jwt: &str| verify_signature(jwt, jwks.as_ref());
+    let default_precondition = step.precondition.unwrap_or(step.grant.is_some());
+    let mut halt = false;
+    for e in exp.all() {
+        if !applies(t, e)? {
+            continue;
+        }
+        let mismatches = {
+            let this = &*t;
+            let mut render = |s: &str| -> Result<String, Unresolved> { this.render(s) };
+            let mut ctx = judge::Ctx {
+                response: produced.response.as_ref(),
+                group: &produced.group,
+                render: &mut render,
+                verify_id_token: &verify,
+            };
+            judge::judge(e, &mut ctx)?
+        };
+        let level = e.level.unwrap_or(t.scenario().file.level);
+        let precondition = e.precondition.unwrap_or(default_precondition);
+        for m in mismatches {
+            halt |= precondition || level == Level::Must;
+            let check = match &e.because {
+                Some(b) => format!("{} ({b})", m.check),
+                None => m.check,
+            };
+            let f = Finding {
+                step: name.to_string(),
+                level,
+                kind: if e.setting.is_some() {
+                    FailKind::ProfileMismatch
+                } else {
+                    FailKind::SpecViolation
+                },
+                setting: e.setting.clone(),
+                refs: if e.refs.is_empty() {
+                    t.scenario().file.refs.clone()
+                } else {
+                    e.refs.clone()
+                },
+                check: t.redact(&check),
+                expected: t.redact(&m.expected),
+                actual: t.redact(&m.actual),
+                precondition,
+                exchange: t.last_exchange(),
+            };
+            t.add_finding(f);
+        }
+    }
+    Ok(halt)
+}
+
+/// Whether the expectation's `when` conditions hold; an unknown value skips.
+fn applies(t: &Trial<'_>, e: &Expect) -> Result<bool, Stop> {
+    let mut holds = true;
+    for w in &e.when {
+        let c = crate::behaviour::Condition::parse(w).map_err(Stop::Error)?;
+        match c.eval(t.view()) {
+            Ok(h) => holds &= h,
+            Err(key) => return Err(Stop::Skip(t.view().unknown_reason(&key))),
+        }
+    }
+    Ok(holds)
+}
+
+/// The target's JWKS, fetched once per target.
+async fn jwks(t: &Trial<'_>) -> Result<jsonwebtoken::jwk::JwkSet, String> {
+    let env = t.env();
+    let url = env.target.endpoints.jwks.clone();
+    let http = env.http.clone();
+    env.jwks
+        .get_or_init(|| async move {
+            let url = url.ok_or_else(|| "no jwks_uri".to_string())?;
+            let req = super::http::Request {
+                method: "GET".into(),
+                url: url.clone(),
+                ..Default::default()
+            };
+            let reply = http
+                .send(&req)
+                .await
+                .map_err(|e| format!("JWKS {url}: {}", e.0))?;
+            serde_json::from_slice(&reply.body)
+                .map_err(|e| format!("JWKS {url}: not a JWK set: {e}"))
+        })
+        .await
+        .clone()
+}

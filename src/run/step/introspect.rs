@@ -1,0 +1,15 @@
+//! `introspect`: RFC 7662 token introspection.
+
+use super::{Produced, Stop, Trial};
+use crate::oauth::Endpoint;
+use crate::scenario::model::{IntrospectAction, Step};
+
+pub(super) async fn run(
+    t: &mut Trial<'_>,
+    name: &str,
+    step: &Step,
+    a: &IntrospectAction,
+) -> Result<Produced, Stop> {
+    let shape = (&a.client, a.token.as_str(), &a.token_type_hint, a.auth);
+    super::token_request(t, name, step, Endpoint::Introspection, shape).await
+}

@@ -1,0 +1,161 @@
+//! Sending: one request or a group at once, every token in a reply
+//! registered with the trial's redactor before anything is recorded, and the
+//! redacted exchange appended to the transcript.
+
+use super::{Stop, Trial};
+use crate::judge::Response;
+use crate::oauth::TOKEN_FIELDS;
+use crate::record::Exchange;
+use crate::run::http::{Reply, Request, TransportError};
+
+impl Trial<'_> {
+    /// Send one request for `step`, record the redacted exchange, return the response.
+    pub(crate) async fn send(
+        &mut self,
+        step: &str,
+        req: Request,
+        requested_scope: Option<String>,
+    ) -> Result<Response, Stop> {
+        let outcome = self.env.http.send(&req).await;
+        let (response, exchange) = self.receive(step, &req, outcome, requested_scope);
+        self.transcript.push(exchange);
+        response.map_err(|e| {
+            Stop::Error(format!(
+                "step `{step}`: {} {}: {}",
+                req.method,
+                req.url,
+                self.redact(&e)
+            ))
+        })
+    }
+
+    /// Turn a reply into a Response, registering every token in it, and a redacted Exchange.
+    pub(crate) fn receive(
+        &mut self,
+        step: &str,
+        req: &Request,
+        outcome: Result<Reply, TransportError>,
+        requested_scope: Option<String>,
+    ) -> (Result<Response, String>, Exchange) {
+        // Tokens in the response are registered before anything is redacted.
+        // Strict: duplicate member names make a body ambiguous, so it is not judged as JSON.
+        let json: Option<serde_json::Value> = match &outcome {
+            Ok(reply) => crate::judge::strict_json::parse(&reply.body).ok(),
+            Err(_) => None,
+        };
+        // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
+        if let Ok(reply) = &outcome {
+            for (kind, value) in
+                crate::redact::token_scan::scan(&String::from_utf8_lossy(&reply.body))
+            {
+                self.token_redactor.add_token(&value, kind, step);
+            }
+        }
+        if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
+            for (field, kind) in TOKEN_FIELDS {
+                if let Some(v) = obj.get(*field).and_then(|v| v.as_str()) {
+                    self.token_redactor.add_token(v, kind, step);
+                    if *kind == "rt" || *kind == "at" {
+                        self.tokens.push(v.to_string());
+                    }
+                }
+            }
+        }
+        let red = |s: &str| self.redact(s);
+        let mut ex = Exchange {
+            step: step.to_string(),
+            method: req.method.clone(),
+            url: red(&req.full_url()),
+            request_headers: req
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), red(v)))
+                .collect(),
+            request_body: red(&req.body_text()),
+            ..Default::default()
+        };
+        match outcome {
+            Err(e) => {
+                ex.transport_error = Some(red(&e.0));
+                (Err(e.0), ex)
+            }
+            Ok(reply) => {
+                let body = String::from_utf8_lossy(&reply.body).into_owned();
+                ex.status = Some(reply.status);
+                ex.elapsed_ms = reply.elapsed.as_millis() as u64;
+                ex.response_headers = reply
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), red(v)))
+                    .collect();
+                ex.response_body = crate::judge::excerpt(&red(&body), 2000);
+                let r = Response {
+                    status: reply.status,
+                    headers: reply.headers,
+                    body,
+                    json,
+                    requested_scope,
+                };
+                (Ok(r), ex)
+            }
+        }
+    }
+
+    /// The requests at once (copies of one request, each with its own client assertion).
+    pub(crate) async fn send_group(
+        &mut self,
+        name: &str,
+        reqs: Vec<Request>,
+        scope: Option<String>,
+    ) -> Vec<Result<Response, String>> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, req) in reqs.iter().enumerate() {
+            let http = self.env.http.clone();
+            let req = req.clone();
+            set.spawn(async move { (i, http.send(&req).await) });
+        }
+        let mut replies = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            if let Ok(x) = joined {
+                replies.push(x);
+            }
+        }
+        replies.sort_by_key(|(i, _)| *i);
+        let mut out = Vec::new();
+        for (i, reply) in replies {
+            let (resp, ex) = self.receive(&format!("{name}[{i}]"), &reqs[i], reply, scope.clone());
+            // Keep the transcript readable: the first few exchanges of a large group.
+            if i < 5 {
+                self.transcript.push(ex);
+            }
+            out.push(resp);
+        }
+        out
+    }
+
+    /// A response that did not come over HTTP (a grant command's output, a
+    /// seed token), recorded like one.
+    pub(crate) fn synthetic(
+        &mut self,
+        step: &str,
+        source: &str,
+        json: serde_json::Value,
+        scope: &str,
+    ) -> Response {
+        let body = json.to_string();
+        let reply = Reply {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into_bytes(),
+            elapsed: std::time::Duration::ZERO,
+        };
+        let req = Request {
+            method: "GRANT".into(),
+            url: format!("({source} grant source)"),
+            ..Default::default()
+        };
+        let (resp, ex) = self.receive(step, &req, Ok(reply), Some(scope.to_string()));
+        self.transcript.push(ex);
+        resp.unwrap_or_default()
+    }
+}

@@ -1,0 +1,270 @@
+//! The state of one running trial: captures, token families, the transcript,
+//! findings and observations, all private. The step actions (`run/step/`),
+//! grant sources (`run/grant/`) and the preflight use the small surface
+//! below; templates resolve in `capture.rs`, sending and recording in
+//! `exchange.rs`, token families in `families.rs`, observations in `observe.rs`.
+
+mod capture;
+mod exchange;
+mod families;
+mod observe;
+
+pub use observe::lifetime_bucket;
+
+use super::env::RunEnv;
+use super::http::Request;
+use crate::behaviour::BehaviourView;
+use crate::judge::Response;
+use crate::record::{Exchange, Finding};
+use crate::redact::Redactor;
+use crate::scenario::model::{AuthMode, Step};
+use crate::scenario::template::Unresolved;
+use crate::scenario::Scenario;
+use crate::target::Client;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, SystemTime};
+
+/// Why a trial stopped early.
+#[derive(Debug, Clone)]
+pub enum Stop {
+    Skip(String),
+    Error(String),
+}
+
+impl From<Unresolved> for Stop {
+    fn from(u: Unresolved) -> Stop {
+        match u {
+            Unresolved::Skip(s) => Stop::Skip(s),
+            Unresolved::Error(s) => Stop::Error(s),
+        }
+    }
+}
+
+/// What a trial leaves for its record.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub transcript: Vec<Exchange>,
+    pub observations: BTreeMap<String, String>,
+}
+
+pub struct Trial<'a> {
+    env: &'a RunEnv,
+    scenario: &'a Scenario,
+    view: BehaviourView,
+    /// Responses by step name.
+    responses: HashMap<String, Response>,
+    /// Grant step name → the family's current refresh token.
+    families: HashMap<String, String>,
+    /// Refresh token value → the grant step whose family it belongs to.
+    token_family: HashMap<String, String>,
+    /// Every token obtained in this trial (to advance their families' clocks).
+    tokens: Vec<String>,
+    /// Time this trial has waited (virtual on the emulator, real on live targets).
+    offset: Duration,
+    transcript: Vec<Exchange>,
+    findings: Vec<Finding>,
+    observations: BTreeMap<String, String>,
+    /// This trial's tokens (the run's redactor holds the target's secrets):
+    /// per trial, so a large run does not grow one automaton quadratically.
+    token_redactor: Redactor,
+    /// The HTTP permit, held from the first request until the trial waits:
+    /// a trial mid-steps is not sent to the back of the queue between two
+    /// requests (its fresh tokens could expire there on a live target).
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl<'a> Trial<'a> {
+    pub fn new(env: &'a RunEnv, scenario: &'a Scenario) -> Trial<'a> {
+        Trial {
+            view: env.target.behaviour_view(scenario.client()),
+            env,
+            scenario,
+            responses: HashMap::new(),
+            families: HashMap::new(),
+            token_family: HashMap::new(),
+            tokens: Vec::new(),
+            offset: Duration::ZERO,
+            transcript: Vec::new(),
+            findings: Vec::new(),
+            observations: BTreeMap::new(),
+            token_redactor: Redactor::new(),
+            permit: None,
+        }
+    }
+
+    /// Run the scenario's steps: what [`crate::run::execute`] does, without the record.
+    pub async fn run(&mut self) -> Result<(), Stop> {
+        super::step::run_steps(self).await
+    }
+
+    /// Go on with another scenario's steps in this trial's state (captures,
+    /// token families, clock): how a test interleaves two trials.
+    pub fn continue_with(&mut self, scenario: &'a Scenario) {
+        self.scenario = scenario;
+    }
+
+    pub fn env(&self) -> &'a RunEnv {
+        self.env
+    }
+
+    pub fn scenario(&self) -> &'a Scenario {
+        self.scenario
+    }
+
+    pub fn view(&self) -> &BehaviourView {
+        &self.view
+    }
+
+    /// Redact this trial's tokens and the target's secrets.
+    pub fn redact(&self, text: &str) -> String {
+        self.env.redactor.redact(&self.token_redactor.redact(text))
+    }
+
+    /// A value the trial made that must never be shown (a PKCE verifier, a code).
+    pub fn add_token(&self, value: &str, kind: &str, step: &str) {
+        self.token_redactor.add_token(value, kind, step);
+    }
+
+    /// The trial's clock: real time plus any virtual time it advanced.
+    pub fn now(&self) -> SystemTime {
+        SystemTime::now() + self.offset
+    }
+
+    /// Time this trial has waited so far.
+    pub fn offset(&self) -> Duration {
+        self.offset
+    }
+
+    pub fn add_offset(&mut self, d: Duration) {
+        self.offset += d;
+    }
+
+    /// Every refresh and access token the trial obtained.
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// Take an HTTP permit if the trial holds none. A trial interrupted
+    /// before it sent anything does not start.
+    pub async fn hold_permit(&mut self) -> Result<(), Stop> {
+        if self.permit.is_none() {
+            let permits = self.env.permits.clone();
+            self.permit = Some(
+                permits
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| Stop::Error("run cancelled".into()))?,
+            );
+        }
+        if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
+            return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
+        }
+        Ok(())
+    }
+
+    /// A waiting trial holds no permit: waits overlap.
+    pub fn release_permit(&mut self) {
+        self.permit = None;
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn findings_len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Forget the findings after the first `n` (a re-probe's verdict).
+    pub fn truncate_findings(&mut self, n: usize) {
+        self.findings.truncate(n);
+    }
+
+    /// Append `note` to what the findings after the first `n` saw.
+    pub fn annotate_findings(&mut self, n: usize, note: &str) {
+        for f in &mut self.findings[n..] {
+            f.actual.push_str(note);
+        }
+    }
+
+    pub fn add_finding(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    /// The index of the last recorded exchange, for findings to point at.
+    pub fn last_exchange(&self) -> Option<usize> {
+        self.transcript.len().checked_sub(1)
+    }
+
+    /// Exchanges made elsewhere (a client's preflight) that explain this trial's stop.
+    pub fn add_exchanges(&mut self, exchanges: &[Exchange]) {
+        self.transcript.extend(exchanges.iter().cloned());
+    }
+
+    /// Keep a step's response for later captures.
+    pub fn keep_response(&mut self, name: &str, r: &Response) {
+        self.responses.insert(name.to_string(), r.clone());
+    }
+
+    /// What the trial leaves for its record.
+    pub fn finish(self) -> Outcome {
+        Outcome {
+            findings: self.findings,
+            transcript: self.transcript,
+            observations: self.observations,
+        }
+    }
+
+    /// The client playing `role` (default `main`), or a skip naming it.
+    pub fn client(&self, role: Option<&String>) -> Result<Client, Stop> {
+        let role = role.map(String::as_str).unwrap_or("main");
+        self.env.target.clients.get(role).cloned().ok_or_else(|| {
+            Stop::Skip(format!(
+                "the target has no `{role}` client (add [clients.{role}])"
+            ))
+        })
+    }
+
+    /// The URL of an endpoint, or a skip when the target has none.
+    pub fn endpoint(&self, which: crate::oauth::Endpoint) -> Result<String, Stop> {
+        use crate::oauth::Endpoint;
+        let e = &self.env.target.endpoints;
+        let v = match which {
+            Endpoint::Token => Some(e.token.clone()),
+            Endpoint::Revocation => e.revocation.clone(),
+            Endpoint::Introspection => e.introspection.clone(),
+            Endpoint::Authorization => e.authorization.clone(),
+        };
+        v.ok_or_else(|| Stop::Skip(format!("the target has no {} endpoint", which.as_str())))
+    }
+
+    /// The step's extra `params`, rendered.
+    pub fn params(&self, step: &Step) -> Result<Vec<(String, String)>, Stop> {
+        let mut out = Vec::new();
+        for (k, v) in &step.params {
+            out.push((k.clone(), self.render(v)?));
+        }
+        Ok(out)
+    }
+
+    /// The one place a request gets its client authentication: `mode`'s
+    /// credentials for `client`, assertions signed on the trial's clock for
+    /// the token endpoint, and their values registered for redaction.
+    pub fn authenticate(
+        &self,
+        client: &Client,
+        mode: AuthMode,
+        req: &mut Request,
+    ) -> Result<(), Stop> {
+        let audience = &self.env.target.endpoints.token;
+        super::auth::apply(
+            client,
+            mode,
+            req,
+            audience,
+            self.now(),
+            &self.token_redactor,
+        )?;
+        Ok(())
+    }
+}
