@@ -378,7 +378,7 @@ grant = {}
 "#,
     );
     let mut b = Trial::new(&env, &b_grant);
-    b.run().await.unwrap();
+    refresh_conformance::run::run_steps(&mut b).await.unwrap();
     assert!(b.findings().is_empty());
 
     // ... trial A then waits a day: its own tokens expire ...
@@ -427,7 +427,7 @@ expect = { status = 200 }
     // Continue trial B where it stopped: its remaining steps only.
     b_probe.file.steps.remove(0);
     b.continue_with(&b_probe);
-    b.run().await.unwrap();
+    refresh_conformance::run::run_steps(&mut b).await.unwrap();
     assert!(
         b.findings().is_empty(),
         "{:?}",

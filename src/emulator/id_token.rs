@@ -6,20 +6,7 @@ use super::app::App;
 use super::clock::secs;
 use super::defects::Quirk;
 use super::store::Family;
-use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IdTokenClaims {
-    pub iss: String,
-    pub sub: String,
-    pub aud: String,
-    pub exp: i64,
-    pub iat: i64,
-    pub auth_time: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    pub azp: String,
-}
+pub use super::wire::IdTokenClaims;
 
 /// The id_token for `family` at family time `now_ms`; None for grants without a user.
 pub fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<String> {

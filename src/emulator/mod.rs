@@ -33,6 +33,7 @@ mod introspect;
 mod issue;
 mod params;
 mod refresh;
+mod registry;
 mod revoke;
 mod scope;
 mod server;
@@ -40,6 +41,7 @@ mod signing;
 mod store;
 mod token_endpoint;
 mod token_response;
+mod wire;
 
 use crate::behaviour::Profile;
 use crate::oauth::AuthMethod;

@@ -4,8 +4,8 @@
 //! original grant and everything refreshed from it) carries its own virtual
 //! clock and revocation flags.
 
-use super::app::{Client, User};
 use super::clock::real_now_ms;
+use super::registry::{Client, User};
 use super::scope::Scope;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;

@@ -3,23 +3,9 @@
 
 use super::app::App;
 use super::error::OAuthError;
+pub use super::wire::TokenBody;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-pub struct TokenBody {
-    pub access_token: String,
-    pub token_type: &'static str,
-    /// A JSON number of seconds (a `Value` so defects can break it).
-    pub expires_in: serde_json::Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-    /// Always sent, even when equal to the request's.
-    pub scope: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
-}
 
 /// Render a token endpoint outcome: defects rewrite bodies and errors, then
 /// `Cache-Control: no-store` and `Pragma: no-cache` go on every response.

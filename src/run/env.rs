@@ -43,7 +43,7 @@ pub struct RunEnv {
     /// refresh_token_env sources: variable → current token.
     pub seeds: parking_lot::Mutex<std::collections::HashMap<String, String>>,
     /// Client role → its preflight, run once by the first trial using the client.
-    pub preflight: std::collections::HashMap<String, OnceCell<super::preflight::Preflight>>,
+    pub preflight: std::collections::HashMap<String, OnceCell<Preflight>>,
     /// Client role → the scenario holding its non-repeatable grant source
     /// (a seed token serves one token family, so one trial per run).
     pub grant_claims: parking_lot::Mutex<std::collections::HashMap<String, String>>,
@@ -117,4 +117,13 @@ impl RunEnv {
             }
         }
     }
+}
+
+/// What the preflight of one client found.
+#[derive(Debug, Clone, Default)]
+pub struct Preflight {
+    /// The error every trial using the client ends with; None when it works.
+    pub error: Option<String>,
+    /// The preflight's redacted exchanges (kept for the error's transcript).
+    pub exchanges: Vec<crate::record::Exchange>,
 }

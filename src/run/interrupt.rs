@@ -9,11 +9,8 @@
 //! report file (see [`Interrupts::critical`]; report files are written
 //! atomically anyway, so a reader never sees half of one).
 
-use crate::record::{Outcome, TrialRecord};
-use crate::run::env::RunEnv;
-use crate::scenario::Scenario;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// How long running trials are given after the first signal.
@@ -174,61 +171,5 @@ impl Signals {
     async fn next(&mut self) -> Signal {
         let _ = tokio::signal::ctrl_c().await;
         Signal::Interrupt
-    }
-}
-
-/// Run one trial, unless the run is cancelled: before it starts, it does not
-/// run; while it runs, it gets [`GRACE`] and is then cut short.
-pub async fn execute(
-    env: &RunEnv,
-    scenario: &Scenario,
-    name: String,
-    plan_skip: Option<String>,
-    cancel: &Cancel,
-) -> TrialRecord {
-    let start = Instant::now();
-    if cancel.is_cancelled() {
-        return interrupted(env, scenario, name, start, cancel);
-    }
-    let grace_over = async {
-        cancel.cancelled().await;
-        tokio::time::sleep(GRACE).await;
-    };
-    tokio::select! {
-        biased;
-        r = super::execute(env, scenario, name.clone(), plan_skip) => r,
-        _ = grace_over => interrupted(env, scenario, name, start, cancel),
-    }
-}
-
-/// The record of a trial the interrupt cut short.
-pub fn interrupted(
-    env: &RunEnv,
-    scenario: &Scenario,
-    name: String,
-    start: Instant,
-    cancel: &Cancel,
-) -> TrialRecord {
-    let by = cancel
-        .signal()
-        .map(|s| format!(" ({})", s.name()))
-        .unwrap_or_default();
-    let message = format!("{INTERRUPTED}{by}");
-    TrialRecord {
-        name,
-        target: env.target.name.clone(),
-        scenario: scenario.id().to_string(),
-        title: scenario.file.title.clone(),
-        level: scenario.file.level,
-        refs: scenario.file.refs.clone(),
-        outcome: Outcome::Error {
-            cause: message.clone(),
-        },
-        message,
-        findings: vec![],
-        transcript: vec![],
-        observations: Default::default(),
-        duration: start.elapsed(),
-        baseline: None,
     }
 }

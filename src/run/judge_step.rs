@@ -2,12 +2,27 @@
 //! its mismatches become findings with level, kind, clauses and the
 //! exchange that shows them.
 
-use super::step::Produced;
 use super::trial::{Stop, Trial};
-use crate::judge::{self, jwks::verify_signature};
+use crate::judge::{self, jwks::verify_signature, Response};
 use crate::record::{FailKind, Finding};
 use crate::scenario::model::{Expect, Level, Step};
 use crate::scenario::template::Unresolved;
+
+/// What a step produced for the judge: one response, or a group's.
+#[derive(Default)]
+pub(super) struct Produced {
+    pub response: Option<Response>,
+    pub group: Vec<Result<Response, String>>,
+}
+
+impl Produced {
+    pub(super) fn one(r: Response) -> Produced {
+        Produced {
+            response: Some(r),
+            ..Default::default()
+        }
+    }
+}
 
 /// Judge a step's expectations; true when the trial must stop here.
 pub(super) async fn judge_step(

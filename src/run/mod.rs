@@ -2,6 +2,7 @@
 //! and hand TrialRecords to the reports.
 
 pub mod auth;
+mod cancellable;
 pub mod env;
 mod grant;
 pub mod grants_needed;
@@ -23,6 +24,12 @@ use crate::scenario::Scenario;
 use env::RunEnv;
 use std::time::Instant;
 use trial::{Stop, Trial};
+
+/// Run a trial's steps: what [`execute`] does, without the record (tests
+/// interleave trials with it, see [`Trial::continue_with`]).
+pub async fn run_steps(trial: &mut Trial<'_>) -> Result<(), Stop> {
+    step::run_steps(trial).await
+}
 
 /// Run one scenario against one target; never panics on IdP input.
 pub async fn execute(

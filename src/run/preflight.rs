@@ -20,20 +20,12 @@
 use super::http::Request;
 use super::trial::{Stop, Trial};
 use crate::judge::Response;
-use crate::record::Exchange;
 use crate::scenario::model::{AuthMode, Step};
 use crate::scenario::Scenario;
 use crate::target::Client;
 use std::collections::BTreeSet;
 
-/// What the preflight of one client found.
-#[derive(Debug, Clone, Default)]
-pub struct Preflight {
-    /// The error every trial using the client ends with; None when it works.
-    pub error: Option<String>,
-    /// The preflight's redacted exchanges (kept for the error's transcript).
-    pub exchanges: Vec<Exchange>,
-}
+pub use super::env::Preflight;
 
 /// The client roles a scenario's steps send requests as, in step order.
 pub fn roles_used(scenario: &Scenario) -> Vec<String> {

@@ -94,7 +94,7 @@ pub fn run_with_cancel(
         let (si, name, skip) = (p.scenario, p.name.clone(), p.skip.clone());
         let cancel = cancel.clone();
         let handle = rt.spawn(async move {
-            super::interrupt::execute(&env, &scenarios[si], name, skip, &cancel).await
+            super::cancellable::execute(&env, &scenarios[si], name, skip, &cancel).await
         });
         let (tx, rx) = std::sync::mpsc::channel::<TrialRecord>();
         handles.push(Some(rx));

@@ -10,17 +10,13 @@
 //!
 //! TOML by default; a `.json` file with the same structure is accepted.
 
+use super::files::relative_to;
 use super::model::TargetFile;
 use super::parse::parse_doc;
 use super::resolve::resolve;
 use super::Target;
-use crate::behaviour::{builtin_profile, builtin_profiles, Profile};
-use crate::doc::{suggest, Doc};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// The default per-request timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::doc::Doc;
+use std::path::Path;
 
 /// Parse and structurally validate a target file's text (TOML, or JSON when
 /// `path` ends in `.json`). Every problem is reported, located.
@@ -82,43 +78,6 @@ fn read(path: &Path) -> Result<String, Vec<String>> {
             path.display()
         )]
     })
-}
-
-/// `rel` relative to the directory of `file`.
-pub fn relative_to(file: &Path, rel: &str) -> PathBuf {
-    let p = Path::new(rel);
-    if p.is_absolute() {
-        return p.to_path_buf();
-    }
-    match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.join(p),
-        _ => p.to_path_buf(),
-    }
-}
-
-/// A profile name, or a path to a profile file (ending in `.toml`) relative
-/// to the target file.
-fn is_profile_path(name: &str) -> bool {
-    name.ends_with(".toml")
-}
-
-pub(super) fn load_profile(target_path: &Path, name: &str) -> Result<Profile, String> {
-    if is_profile_path(name) {
-        let p = relative_to(target_path, name);
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| format!("cannot read profile file `{}`: {e}", p.display()))?;
-        Profile::parse(&p.display().to_string(), &text)
-    } else {
-        builtin_profile(name).ok_or_else(|| {
-            let known: Vec<String> = builtin_profiles().into_iter().map(|p| p.name).collect();
-            let names: Vec<&str> = known.iter().map(String::as_str).collect();
-            format!(
-                "unknown profile `{name}`{} (built in: {}; or give a profile file ending in `.toml`)",
-                suggest(name, &names),
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
-            )
-        })
-    }
 }
 
 // ---------------------------------------------------------------- parsing

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod command;
 pub mod discovery;
 pub mod emulated;
+pub mod files;
 pub mod http;
 pub mod init;
 pub mod load;

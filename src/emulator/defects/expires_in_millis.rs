@@ -1,6 +1,6 @@
 //! Defect `expires-in-millis`: expires_in is in milliseconds instead of seconds.
 
-use super::super::token_response::TokenBody;
+use super::super::wire::TokenBody;
 use super::Defect;
 
 pub struct D;

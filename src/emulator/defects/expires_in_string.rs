@@ -1,6 +1,6 @@
 //! Defect `expires-in-string`: expires_in is a JSON string instead of a number.
 
-use super::super::token_response::TokenBody;
+use super::super::wire::TokenBody;
 use super::Defect;
 
 pub struct D;

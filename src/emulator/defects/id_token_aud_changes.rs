@@ -1,6 +1,6 @@
 //! Defect `id-token-aud-changes`: a refreshed id_token has a different aud.
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

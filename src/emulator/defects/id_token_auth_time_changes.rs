@@ -1,6 +1,6 @@
 //! Defect `id-token-auth-time-changes`: a refreshed id_token has a later auth_time than the original.
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

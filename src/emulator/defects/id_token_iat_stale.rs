@@ -1,6 +1,6 @@
 //! Defect `id-token-iat-stale`: a refreshed id_token copies the original iat.
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

@@ -1,6 +1,6 @@
 //! Defect `id-token-nonce-changed`: a refreshed id_token carries a nonce different from the original.
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

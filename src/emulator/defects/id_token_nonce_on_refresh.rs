@@ -1,6 +1,6 @@
 //! Defect `id-token-nonce-on-refresh`: a refreshed id_token carries the original nonce (OIDC Core §12.2: SHOULD NOT).
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

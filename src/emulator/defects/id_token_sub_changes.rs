@@ -1,6 +1,6 @@
 //! Defect `id-token-sub-changes`: a refreshed id_token has a different sub.
 
-use super::super::id_token::IdTokenClaims;
+use super::super::wire::IdTokenClaims;
 use super::Defect;
 
 pub struct D;

@@ -6,8 +6,7 @@
 
 use super::behaviour::Behaviour;
 use super::error::OAuthError;
-use super::id_token::IdTokenClaims;
-use super::token_response::TokenBody;
+use super::wire::{IdTokenClaims, TokenBody};
 use axum::http::HeaderMap;
 
 mod access_expiry_ignored;

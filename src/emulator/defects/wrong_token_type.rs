@@ -1,6 +1,6 @@
 //! Defect `wrong-token-type`: token_type is "mac" instead of Bearer.
 
-use super::super::token_response::TokenBody;
+use super::super::wire::TokenBody;
 use super::Defect;
 
 pub struct D;

@@ -12,27 +12,12 @@ mod request;
 mod revoke;
 pub(super) mod wait;
 
+pub(super) use super::judge_step::Produced;
 use super::trial::{Stop, Trial};
 use crate::judge::Response;
 use crate::scenario::model::{Action, Step};
 use crate::scenario::validate::step_name;
 use std::time::Duration;
-
-/// What a step produced for the judge: one response, or a group's.
-#[derive(Default)]
-pub(super) struct Produced {
-    pub response: Option<Response>,
-    pub group: Vec<Result<Response, String>>,
-}
-
-impl Produced {
-    fn one(r: Response) -> Produced {
-        Produced {
-            response: Some(r),
-            ..Default::default()
-        }
-    }
-}
 
 /// Run every step; Err(Stop) ends the trial as skip or error.
 ///

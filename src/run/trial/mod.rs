@@ -92,11 +92,6 @@ impl<'a> Trial<'a> {
         }
     }
 
-    /// Run the scenario's steps: what [`crate::run::execute`] does, without the record.
-    pub async fn run(&mut self) -> Result<(), Stop> {
-        super::step::run_steps(self).await
-    }
-
     /// Go on with another scenario's steps in this trial's state (captures,
     /// token families, clock): how a test interleaves two trials.
     pub fn continue_with(&mut self, scenario: &'a Scenario) {

@@ -2,7 +2,7 @@
 //! settings, scopes, and the client table.
 
 use super::{type_name, Checker, ENDPOINT_KEYS, SCOPE_KEYS, TOP_KEYS};
-use crate::target::load::load_profile;
+use crate::target::files::load_profile;
 
 impl Checker<'_> {
     pub(super) fn check(&mut self) {

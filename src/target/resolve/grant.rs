@@ -1,7 +1,7 @@
 //! Turning a `[grant]` table into a [`GrantSource`]: reads its password or
 //! seed token, and makes a command's program path relative to the target file.
 
-use super::super::load::relative_to;
+use super::super::files::relative_to;
 use super::super::model::{GrantFile, SecretRef};
 use super::super::GrantSource;
 use super::Resolver;

@@ -9,7 +9,7 @@ mod client;
 mod grant;
 mod secrets;
 
-use super::load::{load_profile, relative_to, DEFAULT_TIMEOUT};
+use super::files::{load_profile, relative_to, DEFAULT_TIMEOUT};
 use super::model::TargetFile;
 use super::{Clock, Endpoints, HttpSettings, Target};
 use crate::behaviour::BehaviourSet;

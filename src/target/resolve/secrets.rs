@@ -1,7 +1,7 @@
 //! Reading secrets named by reference (`{ env = "..." }`, `{ file = "..." }`)
 //! and collecting every secret with its redaction label.
 
-use super::super::load::relative_to;
+use super::super::files::relative_to;
 use super::super::model::SecretRef;
 use super::Resolver;
 
