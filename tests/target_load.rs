@@ -142,7 +142,10 @@ fn check_good_target(path: &Path) {
         .contains(&("X-Tenant".into(), "staging".into())));
     assert_eq!(
         t.baseline["scope/omitted-returns-original"],
-        ("fail".into(), "vendor case 1234".into())
+        refresh_conformance::target::baseline::BaselineEntry {
+            outcome: "fail".into(),
+            reason: "vendor case 1234".into()
+        }
     );
     assert_eq!(
         t.scopes.granted.as_deref(),
@@ -690,10 +693,13 @@ fn baseline_parses_and_errors_are_located() {
     let b = parse_baseline(path, good).unwrap();
     assert_eq!(b.len(), 2);
     assert_eq!(
-        b["rotation/previous-token-refused"],
-        ("fail".into(), "vendor case 1".into())
+        (
+            b["rotation/previous-token-refused"].outcome.as_str(),
+            b["rotation/previous-token-refused"].reason.as_str()
+        ),
+        ("fail", "vendor case 1")
     );
-    assert_eq!(b["scope/x"].1, "known");
+    assert_eq!(b["scope/x"].reason, "known");
 
     let bad = "[expect.\"a/b\"]\noutcome = \"pass\"\nreason = \"x\"\n[expect.\"c/d\"]\noutcome = \"skip\"\nreason = \"\"\n[expect.\"e/f\"]\noutcome = \"error\"\n[expect.\"g/h\"]\noutcom = \"fail\"\nreason = \"r\"\n[other]\n";
     let errors = parse_baseline(path, bad).unwrap_err();

@@ -4,7 +4,7 @@
 //! Check-and-consume of the presented token happens under that token's lock,
 //! so concurrent refreshes of one token cannot double-spend it.
 
-use super::app::App;
+use super::app::{App, Client};
 use super::behaviour::{Behaviour, IdTokenOnRefresh, Previous, RotatedExpiry};
 use super::client_auth::authenticate;
 use super::clock::real_now_ms;
@@ -45,28 +45,7 @@ pub async fn refresh(
     let token = presented
         .and_then(|v| app.store.get(v))
         .filter(|t| t.kind == Kind::Refresh);
-    let auth_clock = token
-        .as_ref()
-        .map(|t| t.family.now_ms())
-        .unwrap_or_else(real_now_ms);
-    let client = match authenticate(app, headers, params, auth_clock)? {
-        Some(c) => c,
-        None => match &token {
-            Some(t) if app.defects.quirk(Quirk::SkipClientAuthOnRefresh) => t.family.client.clone(),
-            _ => {
-                return Err(OAuthError::invalid_client(
-                    false,
-                    "client authentication required",
-                ))
-            }
-        },
-    };
-    if client.is_public() && app.defects.quirk(Quirk::RefusePublicClientRefresh) {
-        return Err(OAuthError::invalid_client(
-            false,
-            "client authentication failed",
-        ));
-    }
+    let client = refreshing_client(app, headers, params, token.as_deref())?;
     let Some(presented) = presented else {
         return Err(OAuthError::invalid_request(
             Cause::MissingRefreshToken,
@@ -87,15 +66,50 @@ pub async fn refresh(
             "the refresh token was issued to another client",
         ));
     }
-    let family = token.family.clone();
-    let b = &family.client.behaviour;
-    let now = family.now_ms();
+    let b = &token.family.client.behaviour;
+    let now = token.family.now_ms();
     let effective = effective_scope(app, b, &token.scope, params.get("scope"))?;
+    spend(app, b, &token, now).await?;
+    Ok(successor(app, &token, presented, effective.into(), now))
+}
 
-    // Check and consume: one critical section, unless the race defect splits it.
+/// The authenticated client (on the token family's clock, for assertions),
+/// or the token's own client under the defect that skips authentication.
+fn refreshing_client(
+    app: &App,
+    headers: &HeaderMap,
+    params: &Params,
+    token: Option<&Token>,
+) -> Result<Arc<Client>, OAuthError> {
+    let auth_clock = token.map(|t| t.family.now_ms()).unwrap_or_else(real_now_ms);
+    let client = match authenticate(app, headers, params, auth_clock)? {
+        Some(c) => c,
+        None => match token {
+            Some(t) if app.defects.quirk(Quirk::SkipClientAuthOnRefresh) => t.family.client.clone(),
+            _ => {
+                return Err(OAuthError::invalid_client(
+                    false,
+                    "client authentication required",
+                ))
+            }
+        },
+    };
+    if client.is_public() && app.defects.quirk(Quirk::RefusePublicClientRefresh) {
+        return Err(OAuthError::invalid_client(
+            false,
+            "client authentication failed",
+        ));
+    }
+    Ok(client)
+}
+
+/// Check and consume the presented token: one critical section, unless the
+/// race defect splits it. A reused (rotated-out) token revokes its family
+/// where reuse detection is on.
+async fn spend(app: &App, b: &Behaviour, token: &Token, now: i64) -> Result<(), OAuthError> {
     let outcome = if app.defects.quirk(Quirk::NonAtomicRefresh) {
         token.racing.fetch_add(1, Ordering::SeqCst);
-        let checked = check(app, b, &token, &token.state.lock(), now);
+        let checked = check(app, b, token, &token.state.lock(), now);
         if checked.is_ok() {
             for _ in 0..RACE_WAIT_YIELDS {
                 if token.racing.load(Ordering::SeqCst) > 1 {
@@ -112,32 +126,34 @@ pub async fn refresh(
         checked
     } else {
         let mut state = token.state.lock();
-        let checked = check(app, b, &token, &state, now);
+        let checked = check(app, b, token, &state, now);
         if checked.is_ok() {
             consume(app, b, &mut state, now);
         }
         checked
     };
     match outcome {
-        Ok(()) => {}
+        Ok(()) => Ok(()),
         Err(Dead::Reused) => {
             if b.reuse_detection {
-                family.revoke_all();
+                token.family.revoke_all();
             }
-            return Err(OAuthError::invalid_grant(
+            Err(OAuthError::invalid_grant(
                 Cause::DeadRefreshToken,
                 "the refresh token was invalidated by rotation",
-            ));
+            ))
         }
-        Err(Dead::Plain(why)) => {
-            return Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why))
-        }
-        Err(Dead::Expired(why)) => {
-            return Err(OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why))
-        }
+        Err(Dead::Plain(why)) => Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why)),
+        Err(Dead::Expired(why)) => Err(OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why)),
     }
+}
 
-    let effective: Scope = effective.into();
+/// The response to a successful refresh: a rotated (or the same) refresh
+/// token, a new access token with the effective scope, and an id_token
+/// where the behaviour issues one.
+fn successor(app: &App, token: &Token, presented: &str, effective: Scope, now: i64) -> TokenBody {
+    let family = &token.family;
+    let b = &family.client.behaviour;
     let refresh_token = if b.rotate {
         let rt_scope = if app.defects.quirk(Quirk::RotatedTokenTakesNarrowedScope) {
             effective.clone()
@@ -148,7 +164,7 @@ pub async fn refresh(
             RotatedExpiry::Original => token.expires_at,
             RotatedExpiry::Renewed => b.absolute_ttl_ms.map(|t| now + t),
         };
-        issue::refresh_token(app, &family, rt_scope, now, expires_at)
+        issue::refresh_token(app, family, rt_scope, now, expires_at)
     } else {
         presented.to_string()
     };
@@ -159,25 +175,25 @@ pub async fn refresh(
         .flatten();
     let access_token = match previous_access {
         Some(v) => v.to_string(),
-        None => issue::access_token(app, &family, effective.clone(), now),
+        None => issue::access_token(app, family, effective.clone(), now),
     };
     let with_id_token = match b.id_token_on_refresh {
         IdTokenOnRefresh::Always => true,
         IdTokenOnRefresh::WhenOpenid => contains(&effective, "openid"),
         IdTokenOnRefresh::Never => false,
     };
-    Ok(TokenBody {
+    TokenBody {
         access_token,
         token_type: "Bearer",
         expires_in: (b.access_ttl_ms / 1000).into(),
         refresh_token: Some(refresh_token),
         scope: scope::join(&effective),
         id_token: if with_id_token {
-            id_token::issue(app, &family, now, true)
+            id_token::issue(app, family, now, true)
         } else {
             None
         },
-    })
+    }
 }
 
 /// The scope of the new access token. Omitted → the token's scope; wider →

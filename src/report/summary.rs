@@ -132,6 +132,16 @@ pub fn summary_markdown(
     redactor: &Redactor,
 ) -> String {
     let md = Md { redactor };
+    let mut s = headline(&md, records);
+    outcomes(&md, &mut s, records);
+    if let Some(d) = drift {
+        drift_section(&md, &mut s, d);
+    }
+    s
+}
+
+/// The verdict line and the per-target table.
+fn headline(md: &Md<'_>, records: &[TrialRecord]) -> String {
     let tot = totals(records);
     let mut all = super::html::Totals::default();
     for r in records {
@@ -179,14 +189,18 @@ pub fn summary_markdown(
         }
         s.push('\n');
     }
+    s
+}
 
+/// Failures and errors, then warnings (folded).
+fn outcomes(md: &Md<'_>, s: &mut String, records: &[TrialRecord]) {
     let bad: Vec<&TrialRecord> = records
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Fail { .. } | Outcome::Error { .. }))
         .collect();
     if !bad.is_empty() {
         s.push_str("### Failures and errors\n\n");
-        table(&md, &mut s, &bad);
+        table(md, s, &bad);
         s.push('\n');
     }
     let warns: Vec<&TrialRecord> = records
@@ -199,48 +213,48 @@ pub fn summary_markdown(
             "<details><summary>Warnings ({})</summary>\n",
             warns.len()
         );
-        table(&md, &mut s, &warns);
+        table(md, s, &warns);
         s.push_str("\n</details>\n\n");
     }
+}
 
-    if let Some(d) = drift {
-        s.push_str("### Behaviour drift\n\n");
-        if d.changed.is_empty() {
-            s.push_str("No behaviour drift against the fingerprint.\n");
-        } else {
+/// Behaviour drift against the fingerprint.
+fn drift_section(md: &Md<'_>, s: &mut String, d: &FingerprintDiff) {
+    s.push_str("### Behaviour drift\n\n");
+    if d.changed.is_empty() {
+        s.push_str("No behaviour drift against the fingerprint.\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "{} change(s) against the fingerprint (accept with `--accept-drift`):\n",
+            d.changed.len()
+        );
+        s.push_str("| trial | observation | before | now |\n|---|---|---|---|\n");
+        for c in d.changed.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 s,
-                "{} change(s) against the fingerprint (accept with `--accept-drift`):\n",
-                d.changed.len()
+                "| {} | {} | {} | {} |",
+                md.code(&c.trial),
+                md.code(&c.key),
+                md.cell(c.old.as_deref().unwrap_or("(absent)")),
+                md.cell(c.new.as_deref().unwrap_or("(absent)"))
             );
-            s.push_str("| trial | observation | before | now |\n|---|---|---|---|\n");
-            for c in d.changed.iter().take(MAX_ROWS) {
-                let _ = writeln!(
-                    s,
-                    "| {} | {} | {} | {} |",
-                    md.code(&c.trial),
-                    md.code(&c.key),
-                    md.cell(c.old.as_deref().unwrap_or("(absent)")),
-                    md.cell(c.new.as_deref().unwrap_or("(absent)"))
-                );
-            }
-            if d.changed.len() > MAX_ROWS {
-                let _ = writeln!(s, "\n… and {} more.", d.changed.len() - MAX_ROWS);
-            }
         }
-        for (title, list) in [
-            ("New scenarios (not drift)", &d.added),
-            ("Scenarios no longer run (not drift)", &d.removed),
-        ] {
-            if !list.is_empty() {
-                let _ = writeln!(s, "\n{title}: {}", list.len());
-                for t in list.iter().take(MAX_ROWS) {
-                    let _ = writeln!(s, "- {}", md.code(t));
-                }
+        if d.changed.len() > MAX_ROWS {
+            let _ = writeln!(s, "\n… and {} more.", d.changed.len() - MAX_ROWS);
+        }
+    }
+    for (title, list) in [
+        ("New scenarios (not drift)", &d.added),
+        ("Scenarios no longer run (not drift)", &d.removed),
+    ] {
+        if !list.is_empty() {
+            let _ = writeln!(s, "\n{title}: {}", list.len());
+            for t in list.iter().take(MAX_ROWS) {
+                let _ = writeln!(s, "- {}", md.code(t));
             }
         }
     }
-    s
 }
 
 #[cfg(test)]

@@ -66,9 +66,13 @@ pub fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, String) {
 pub fn apply_baseline(
     outcome: Outcome,
     message: String,
-    expected: Option<&(String, String)>,
+    expected: Option<&crate::target::baseline::BaselineEntry>,
 ) -> (Outcome, String, Option<String>) {
-    let Some((label, reason)) = expected else {
+    let Some(crate::target::baseline::BaselineEntry {
+        outcome: label,
+        reason,
+    }) = expected
+    else {
         return (outcome, message, None);
     };
     if outcome.label() == label {

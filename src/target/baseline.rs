@@ -8,15 +8,24 @@
 //! JSON files (`.json`) with the same structure are accepted. The interop
 //! expectation files use the same form.
 
-use crate::doc::{suggest, type_name, Doc};
+use crate::doc::locate::render_sorted;
+use crate::doc::{suggest, type_name, Doc, Located};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Outcomes a baseline entry may expect.
 pub const OUTCOMES: &[&str] = &["fail", "warn", "skip", "error"];
 
-/// Scenario id → (expected outcome, reason).
-pub type Baseline = BTreeMap<String, (String, String)>;
+/// One known deviation: the outcome expected and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineEntry {
+    /// One of [`OUTCOMES`].
+    pub outcome: String,
+    pub reason: String,
+}
+
+/// Scenario id → its known deviation.
+pub type Baseline = BTreeMap<String, BaselineEntry>;
 
 /// Parse a baseline file's text. Every problem is reported, each located.
 pub fn parse_baseline(path: &Path, text: &str) -> Result<Baseline, Vec<String>> {
@@ -25,7 +34,7 @@ pub fn parse_baseline(path: &Path, text: &str) -> Result<Baseline, Vec<String>> 
     let mut out = Baseline::new();
     for (key, value) in &doc.root {
         if key != "expect" {
-            errors.push(doc.at_key(
+            errors.push(doc.key(
                 &[key],
                 &format!(
                     "unknown key `{key}`{} (a baseline has only [expect.\"scenario/id\"] tables)",
@@ -35,114 +44,131 @@ pub fn parse_baseline(path: &Path, text: &str) -> Result<Baseline, Vec<String>> 
             continue;
         }
         let Some(table) = value.as_table() else {
-            errors.push(doc.at_value(
+            errors.push(doc.value(
                 &["expect"],
                 &format!("`expect` must be a table, not {}", type_name(value)),
             ));
             continue;
         };
         for (id, entry) in table {
-            let here = ["expect", id.as_str()];
-            let Some(entry) = entry.as_table() else {
-                errors.push(doc.at_value(
-                    &here,
-                    &format!(
-                        "`expect.\"{id}\"` must be a table with `outcome` and `reason`, not {}",
-                        type_name(entry)
-                    ),
-                ));
-                continue;
-            };
-            if id.trim().is_empty() {
-                errors.push(doc.at_key(&here, "a baseline entry needs a scenario id"));
-            }
-            for k in entry.keys() {
-                if k != "outcome" && k != "reason" {
-                    errors.push(doc.at_key(
-                        &["expect", id, k],
-                        &format!(
-                            "unknown key `{k}`{} (an entry has `outcome` and `reason`)",
-                            suggest(k, &["outcome", "reason"])
-                        ),
-                    ));
-                }
-            }
-            let outcome = match entry.get("outcome") {
-                None => {
-                    errors.push(doc.at_key(
-                        &here,
-                        &format!(
-                            "`{id}`: `outcome` is missing (one of {})",
-                            OUTCOMES.join(" | ")
-                        ),
-                    ));
-                    None
-                }
-                Some(toml::Value::String(s)) if OUTCOMES.contains(&s.as_str()) => Some(s.clone()),
-                Some(toml::Value::String(s)) => {
-                    let hint = if s == "pass" {
-                        "; a passing scenario needs no entry"
-                    } else {
-                        ""
-                    };
-                    errors.push(doc.at_value(
-                        &["expect", id, "outcome"],
-                        &format!(
-                            "`{id}`: unknown outcome `{s}` (one of {}){hint}",
-                            OUTCOMES.join(" | ")
-                        ),
-                    ));
-                    None
-                }
-                Some(other) => {
-                    errors.push(doc.at_value(
-                        &["expect", id, "outcome"],
-                        &format!(
-                            "`{id}`: `outcome` must be a string ({}), not {}",
-                            OUTCOMES.join(" | "),
-                            type_name(other)
-                        ),
-                    ));
-                    None
-                }
-            };
-            let reason = match entry.get("reason") {
-                None => {
-                    errors.push(doc.at_key(
-                        &here,
-                        &format!("`{id}`: `reason` is missing (say why this deviation is known)"),
-                    ));
-                    None
-                }
-                Some(toml::Value::String(s)) if s.trim().is_empty() => {
-                    errors.push(doc.at_value(
-                        &["expect", id, "reason"],
-                        &format!("`{id}`: `reason` is empty (say why this deviation is known)"),
-                    ));
-                    None
-                }
-                Some(toml::Value::String(s)) => Some(s.trim().to_string()),
-                Some(other) => {
-                    errors.push(doc.at_value(
-                        &["expect", id, "reason"],
-                        &format!(
-                            "`{id}`: `reason` must be a string, not {}",
-                            type_name(other)
-                        ),
-                    ));
-                    None
-                }
-            };
-            if let (Some(o), Some(r)) = (outcome, reason) {
-                out.insert(id.clone(), (o, r));
+            if let Some(e) = entry_of(&doc, id, entry, &mut errors) {
+                out.insert(id.clone(), e);
             }
         }
     }
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(render_sorted(errors))
     }
+}
+
+/// `[expect."<id>"]`: a table of `outcome` and `reason`.
+fn entry_of(
+    doc: &Doc,
+    id: &str,
+    entry: &toml::Value,
+    errors: &mut Vec<Located>,
+) -> Option<BaselineEntry> {
+    let here = ["expect", id];
+    let Some(entry) = entry.as_table() else {
+        errors.push(doc.value(
+            &here,
+            &format!(
+                "`expect.\"{id}\"` must be a table with `outcome` and `reason`, not {}",
+                type_name(entry)
+            ),
+        ));
+        return None;
+    };
+    if id.trim().is_empty() {
+        errors.push(doc.key(&here, "a baseline entry needs a scenario id"));
+    }
+    for k in entry.keys() {
+        if k != "outcome" && k != "reason" {
+            errors.push(doc.key(
+                &["expect", id, k],
+                &format!(
+                    "unknown key `{k}`{} (an entry has `outcome` and `reason`)",
+                    suggest(k, &["outcome", "reason"])
+                ),
+            ));
+        }
+    }
+    let outcome = outcome_of(doc, id, entry.get("outcome"), errors);
+    let reason = reason_of(doc, id, entry.get("reason"), errors);
+    Some(BaselineEntry {
+        outcome: outcome?,
+        reason: reason?,
+    })
+}
+
+fn outcome_of(
+    doc: &Doc,
+    id: &str,
+    v: Option<&toml::Value>,
+    errors: &mut Vec<Located>,
+) -> Option<String> {
+    let at = ["expect", id, "outcome"];
+    let problem = match v {
+        None => {
+            errors.push(doc.key(
+                &["expect", id],
+                &format!(
+                    "`{id}`: `outcome` is missing (one of {})",
+                    OUTCOMES.join(" | ")
+                ),
+            ));
+            return None;
+        }
+        Some(toml::Value::String(s)) if OUTCOMES.contains(&s.as_str()) => return Some(s.clone()),
+        Some(toml::Value::String(s)) => {
+            let hint = if s == "pass" {
+                "; a passing scenario needs no entry".to_string()
+            } else {
+                suggest(s, OUTCOMES)
+            };
+            format!(
+                "`{id}`: unknown outcome `{s}` (one of {}){hint}",
+                OUTCOMES.join(" | ")
+            )
+        }
+        Some(other) => format!(
+            "`{id}`: `outcome` must be a string ({}), not {}",
+            OUTCOMES.join(" | "),
+            type_name(other)
+        ),
+    };
+    errors.push(doc.value(&at, &problem));
+    None
+}
+
+fn reason_of(
+    doc: &Doc,
+    id: &str,
+    v: Option<&toml::Value>,
+    errors: &mut Vec<Located>,
+) -> Option<String> {
+    let at = ["expect", id, "reason"];
+    let problem = match v {
+        None => {
+            errors.push(doc.key(
+                &["expect", id],
+                &format!("`{id}`: `reason` is missing (say why this deviation is known)"),
+            ));
+            return None;
+        }
+        Some(toml::Value::String(s)) if s.trim().is_empty() => {
+            format!("`{id}`: `reason` is empty (say why this deviation is known)")
+        }
+        Some(toml::Value::String(s)) => return Some(s.trim().to_string()),
+        Some(other) => format!(
+            "`{id}`: `reason` must be a string, not {}",
+            type_name(other)
+        ),
+    };
+    errors.push(doc.value(&at, &problem));
+    None
 }
 
 /// Read and parse a baseline file.

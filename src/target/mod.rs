@@ -160,7 +160,7 @@ pub struct Target {
     /// `emulated:` targets use unverified profile values as written.
     pub live: bool,
     /// Known deviations: scenario id → (outcome, reason).
-    pub baseline: BTreeMap<String, (String, String)>,
+    pub baseline: baseline::Baseline,
     /// Every secret of the target with its redaction label, for the redactor.
     pub secrets: Vec<(String, String)>,
 }
