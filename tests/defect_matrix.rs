@@ -37,13 +37,31 @@ fn every_check_can_fail() {
         .build()
         .unwrap();
     let scenarios = Arc::new(load::builtin().expect("catalog loads"));
-    let by_id: BTreeMap<&str, &Scenario> = scenarios.iter().map(|s| (s.id(), s)).collect();
     let known: BTreeSet<&str> = emulator::defects().iter().map(|d| d.0).collect();
-    let mut problems = Vec::new();
+    let mut problems = guards_cover_everything(&scenarios, &known);
+    problems.extend(the_clean_emulator_passes(&rt, &scenarios));
+    let mut matrix = String::new();
+    for defect in &known {
+        let caught = each_defect_is_caught(&rt, &scenarios, defect, &mut problems);
+        matrix.push_str(&format!(
+            "{defect:<34} {}\n",
+            caught.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    println!("defect × scenarios that caught it\n{matrix}");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
 
-    // Every scenario guarded, every defect guarding.
+/// Every scenario guarded, every defect guarding.
+fn guards_cover_everything(scenarios: &[Scenario], known: &BTreeSet<&str>) -> Vec<String> {
+    let mut problems = Vec::new();
     let mut guarded: BTreeSet<&str> = BTreeSet::new();
-    for s in scenarios.iter() {
+    for s in scenarios {
         if s.file.guarded_by.is_empty() {
             problems.push(format!("{} is guarded by no defect", s.id()));
         }
@@ -51,18 +69,27 @@ fn every_check_can_fail() {
             guarded.insert(d.as_str());
         }
     }
-    for d in &known {
+    for d in known {
         if !guarded.contains(d) {
             problems.push(format!("defect {d} guards no scenario"));
         }
     }
+    problems
+}
 
-    // The clean emulator passes everything that applies.
-    let clean = run_catalog(&rt, &scenarios, &[]);
-    let mut applied: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &clean {
+/// The clean emulator passes everything that applies, and every scenario
+/// applies to some built-in profile.
+fn the_clean_emulator_passes(
+    rt: &tokio::runtime::Runtime,
+    scenarios: &Arc<Vec<Scenario>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut applied: BTreeSet<String> = BTreeSet::new();
+    for r in &run_catalog(rt, scenarios, &[]) {
         match &r.outcome {
-            Outcome::Pass => *applied.entry(by_id[r.scenario.as_str()].id()).or_default() += 1,
+            Outcome::Pass => {
+                applied.insert(r.scenario.clone());
+            }
             Outcome::Skip { .. } => {}
             other => problems.push(format!(
                 "clean emulator: {} is {} — {}",
@@ -73,74 +100,69 @@ fn every_check_can_fail() {
         }
     }
     for s in scenarios.iter() {
-        if !applied.contains_key(s.id()) {
+        if !applied.contains(s.id()) {
             problems.push(format!(
                 "{} applies to no built-in profile, so nothing proves it",
                 s.id()
             ));
         }
     }
+    problems
+}
 
-    // Each defect: its guarded scenarios fail with their clause; others stay as they were.
-    let mut matrix = String::new();
-    for defect in &known {
-        let records = run_catalog(&rt, &scenarios, &[defect.to_string()]);
-        let mut caught: BTreeSet<&str> = BTreeSet::new();
-        let mut collateral: BTreeSet<String> = BTreeSet::new();
-        for r in &records {
-            let s = by_id[r.scenario.as_str()];
-            let guards = s.file.guarded_by.iter().any(|g| g == defect);
-            // A defect may leave a scenario unable to set up its check (no new
-            // token to replay): that is an honest error. Any other error is harness trouble.
-            if matches!(r.outcome, Outcome::Error { .. })
-                && !r.message.starts_with("precondition not met")
-            {
-                problems.push(format!(
-                    "{defect}: {} is an error (the harness could not judge): {}",
-                    r.name, r.message
-                ));
-            }
-            if !detected(r) {
-                continue;
-            }
-            if guards {
-                let text = r.details();
-                if s.file.refs.iter().any(|c| text.contains(c.as_str())) {
-                    caught.insert(s.id());
-                } else {
-                    problems.push(format!(
-                        "{defect}: {} failed without naming a clause: {}",
-                        r.name, r.message
-                    ));
-                }
-            } else if !TOUCH_ALL_ERRORS.contains(defect) {
+/// Under `defect`, its guarded scenarios fail with their clause and the
+/// others stay as they were. The scenarios that caught it.
+fn each_defect_is_caught(
+    rt: &tokio::runtime::Runtime,
+    scenarios: &Arc<Vec<Scenario>>,
+    defect: &str,
+    problems: &mut Vec<String>,
+) -> BTreeSet<String> {
+    let by_id: BTreeMap<&str, &Scenario> = scenarios.iter().map(|s| (s.id(), s)).collect();
+    let mut caught: BTreeSet<String> = BTreeSet::new();
+    let mut collateral: BTreeSet<String> = BTreeSet::new();
+    for r in &run_catalog(rt, scenarios, &[defect.to_string()]) {
+        let s = by_id[r.scenario.as_str()];
+        let guards = s.file.guarded_by.iter().any(|g| g == defect);
+        // A defect may leave a scenario unable to set up its check (no new
+        // token to replay): that is an honest error. Any other error is harness trouble.
+        if matches!(r.outcome, Outcome::Error { .. })
+            && !r.message.starts_with("precondition not met")
+        {
+            problems.push(format!(
+                "{defect}: {} is an error (the harness could not judge): {}",
+                r.name, r.message
+            ));
+        }
+        if !detected(r) {
+            continue;
+        }
+        if !guards {
+            if !TOUCH_ALL_ERRORS.contains(&defect) {
                 collateral.insert(format!("{} ({})", r.name, r.message));
             }
+        } else if s.file.refs.iter().any(|c| r.details().contains(c.as_str())) {
+            caught.insert(s.id().to_string());
+        } else {
+            problems.push(format!(
+                "{defect}: {} failed without naming a clause: {}",
+                r.name, r.message
+            ));
         }
-        for s in scenarios
-            .iter()
-            .filter(|s| s.file.guarded_by.iter().any(|g| g == defect))
-        {
-            if !caught.contains(s.id()) {
-                problems.push(format!(
-                    "defect {defect} goes undetected by {}, which claims to guard it",
-                    s.id()
-                ));
-            }
-        }
-        for c in &collateral {
-            problems.push(format!("defect {defect} also fails {c}, which does not name it: the defect breaks more than one behaviour, or the scenario should list it"));
-        }
-        matrix.push_str(&format!(
-            "{defect:<34} {}\n",
-            caught.iter().copied().collect::<Vec<_>>().join(", ")
-        ));
     }
-    println!("defect × scenarios that caught it\n{matrix}");
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    for s in scenarios
+        .iter()
+        .filter(|s| s.file.guarded_by.iter().any(|g| g == defect))
+    {
+        if !caught.contains(s.id()) {
+            problems.push(format!(
+                "defect {defect} goes undetected by {}, which claims to guard it",
+                s.id()
+            ));
+        }
+    }
+    for c in &collateral {
+        problems.push(format!("defect {defect} also fails {c}, which does not name it: the defect breaks more than one behaviour, or the scenario should list it"));
+    }
+    caught
 }

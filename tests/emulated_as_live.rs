@@ -136,6 +136,40 @@ fn a_target_file_for_an_emulate_server_gets_the_in_process_verdicts() {
     let base = emu.base_url.clone();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    let [basic, post, jwt] = three_targets(d, &base);
+    let junit = d.join("junit.xml");
+    let out = cli(
+        &[
+            "run",
+            "--target",
+            &format!("emulated:{PROFILE}"),
+            "--target",
+            &basic,
+            "--target",
+            &post,
+            "--target",
+            &jwt,
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &secrets(),
+    );
+    assert_eq!(out.code, 0, "{}", out.both());
+    let all = junit_verdicts(&std::fs::read_to_string(&junit).unwrap());
+    let reference = of(&all, &format!("emulated-{PROFILE}"));
+    assert!(reference.len() > 50, "{reference:#?}");
+    assert!(
+        reference.values().filter(|v| v.0 == Verdict::Pass).count() > 30,
+        "{reference:#?}"
+    );
+    the_same_verdicts_as_in_process(&all, &reference);
+    a_seed_serves_one_trial(d, &base, &reference);
+    emu.stop();
+}
+
+/// A target file per client authentication method, each with another grant source.
+fn three_targets(d: &Path, base: &str) -> [String; 3] {
+    let base = base.to_string();
     let key = repo("keys/jwt-client.test-only.pem");
     let script = repo("tests/data/grant/password-grant.sh");
 
@@ -194,41 +228,25 @@ password = {{ env = "LIVE_PASSWORD" }}"#,
             key.display()
         ),
     );
-    let junit = d.join("junit.xml");
-    let out = cli(
-        &[
-            "run",
-            "--target",
-            &format!("emulated:{PROFILE}"),
-            "--target",
-            &basic,
-            "--target",
-            &post,
-            "--target",
-            &jwt,
-            "--junit",
-            junit.to_str().unwrap(),
-        ],
-        &secrets(),
-    );
-    assert_eq!(out.code, 0, "{}", out.both());
-    let all = junit_verdicts(&std::fs::read_to_string(&junit).unwrap());
-    let reference = of(&all, &format!("emulated-{PROFILE}"));
-    assert!(reference.len() > 50, "{reference:#?}");
-    assert!(
-        reference.values().filter(|v| v.0 == Verdict::Pass).count() > 30,
-        "{reference:#?}"
-    );
+    [basic, post, jwt]
+}
+
+/// Each live target gets the in-process verdict on every scenario, but for
+/// the listed exceptions.
+fn the_same_verdicts_as_in_process(
+    all: &BTreeMap<String, (Verdict, String)>,
+    reference: &BTreeMap<String, (Verdict, String)>,
+) {
     let mut problems = Vec::new();
     let mut explained = Vec::new();
     for name in ["live-basic", "live-post", "live-jwt"] {
-        let live = of(&all, name);
+        let live = of(all, name);
         assert_eq!(
             live.keys().collect::<Vec<_>>(),
             reference.keys().collect::<Vec<_>>(),
             "{name}: the same scenarios ran"
         );
-        for (id, want) in &reference {
+        for (id, want) in reference {
             let got = &live[id];
             if got.0 == want.0 {
                 continue;
@@ -245,9 +263,12 @@ password = {{ env = "LIVE_PASSWORD" }}"#,
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The listed exceptions are real (none is dead code in `allowed`).
     assert_eq!(explained.len(), 2, "{explained:#?}");
+}
 
-    // refresh_token_env: seeded from a grant made here; a seed serves one
-    // family, so of two scenarios needing a grant exactly one runs.
+/// refresh_token_env: seeded from a grant made here; a seed serves one
+/// family, so of two scenarios needing a grant exactly one runs.
+fn a_seed_serves_one_trial(d: &Path, base: &str, reference: &BTreeMap<String, (Verdict, String)>) {
+    let base = base.to_string();
     let seed = seed_token(&base);
     let seeded = target(
         d,
@@ -312,7 +333,6 @@ env = "LIVE_SEED""#,
         ),
         "{live:#?}"
     );
-    emu.stop();
 }
 
 /// A refresh token for `main` from the emulator, as a user would obtain one.

@@ -103,11 +103,10 @@ fn ident_before(b: &[char], i: usize) -> bool {
 
 /// `'x'`, `'\n'`, `'\''`, `'\u{..}'` — not a lifetime `'a`.
 fn is_char_literal(b: &[char], i: usize) -> bool {
-    match (b.get(i + 1), b.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (b.get(i + 1), b.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// (name, first line, line count) of every function with a body.
