@@ -60,6 +60,10 @@ pub fn serde_message(message: &str) -> String {
     {
         return format!("missing key `{field}`");
     }
+    if message == "wanted string or table" {
+        // toml's words for an enum given a number or a list.
+        return "expected a string (one of the names this key takes)".into();
+    }
     if message.contains("untagged enum OneOrMany") {
         return "expected a string or an array of strings".into();
     }
@@ -94,6 +98,10 @@ mod tests {
             "unknown value `shoud` (did you mean `should`?) (expected one of `must`, `should`)"
         );
         assert_eq!(serde_message("missing field `id`"), "missing key `id`");
+        assert_eq!(
+            serde_message("wanted string or table"),
+            "expected a string (one of the names this key takes)"
+        );
         assert_eq!(
             serde_message("data did not match any variant of untagged enum OneOrMany"),
             "expected a string or an array of strings"

@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod fingerprint;
 pub mod html;
 pub mod junit;
+#[cfg(any(test, feature = "fixtures"))]
 pub mod sample;
 pub mod summary;
 pub mod text;

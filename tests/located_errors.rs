@@ -1,0 +1,146 @@
+//! Every kind of file a user writes — scenario, target, profile, baseline —
+//! reports a wrong type, an unknown key (with a "did you mean" hint) and a
+//! wrong value at its exact `path:line:column`, with the key named.
+
+use refresh_conformance::behaviour::Profile;
+use refresh_conformance::scenario::load::load_text;
+use refresh_conformance::target::baseline::parse_baseline;
+use refresh_conformance::target::load::parse_target;
+use std::path::Path;
+
+fn scenario(text: &str) -> Vec<String> {
+    load_text("s.toml", text, false, false).expect_err("refused")
+}
+
+fn target(text: &str) -> Vec<String> {
+    parse_target(Path::new("t.toml"), text).expect_err("refused")
+}
+
+fn profile(text: &str) -> Vec<String> {
+    vec![Profile::parse("p.toml", text).expect_err("refused")]
+}
+
+fn baseline(text: &str) -> Vec<String> {
+    parse_baseline(Path::new("b.toml"), text).expect_err("refused")
+}
+
+const SCENARIO: &str = r#"id = "user/check"
+title = "A check"
+refs = ["rfc6749#6"]
+level = "must"
+
+[[step]]
+grant = {}
+
+[[step]]
+name = "again"
+refresh = { token = "{{grant.refresh_token}}" }
+expect = { status = 200 }
+"#;
+
+#[test]
+fn scenario_files() {
+    assert_eq!(
+        scenario(&SCENARIO.replace("level = \"must\"", "level = 3")),
+        ["s.toml:4:9: expected a string (one of the names this key takes)"]
+    );
+    assert_eq!(
+        scenario(&SCENARIO.replace("title = ", "titel = ")),
+        ["s.toml:2:1: unknown key `titel` (did you mean `title`?) (expected one of `id`, `title`, `description`, `refs`, `level`, `when`, `client`, `guarded_by`, `ignored`, `step`)"]
+    );
+    assert_eq!(
+        scenario(&SCENARIO.replace("level = \"must\"", "level = \"shoud\"")),
+        ["s.toml:4:9: unknown value `shoud` (did you mean `should`?) (expected one of `info`, `should`, `must`)"]
+    );
+    assert_eq!(
+        scenario(&SCENARIO.replace("status = 200", "statsu = 200")),
+        ["s.toml:12:12: unknown key `statsu` (did you mean `status`?) (expected one of `level`, `refs`, `setting`, `when`, `because`, `precondition`, `status`, `error`, `error_registered`, `present`, `absent`, `content_type`, `json`, `headers`, `scope`, `id_token`, `active`, `count`)"]
+    );
+    // A value the types accept but the language does not, at the value.
+    assert_eq!(
+        scenario(&SCENARIO.replace("{{grant.refresh_token}}", "{{grnat.refresh_token}}")),
+        ["s.toml:11:21: step `again`: `grnat.refresh_token`: no earlier step named `grnat` (nor scopes, behaviour, client, target)"]
+    );
+}
+
+const TARGET: &str = r#"name = "acme"
+profile = "okta"
+token_endpoint = "https://idp.example/token"
+
+[clients.main]
+id = "app"
+auth = "client_secret_basic"
+secret = { env = "SECRET" }
+"#;
+
+#[test]
+fn target_files() {
+    assert_eq!(
+        target(&TARGET.replace("id = \"app\"", "id = 7")),
+        ["t.toml:6:6: `clients.main.id` must be a string, not an integer"]
+    );
+    assert_eq!(
+        target(&TARGET.replace("token_endpoint", "token_endpiont")),
+        [
+            "t.toml:1:1: the target needs `issuer` (endpoints are discovered) or `token_endpoint` (and optionally revocation_endpoint, introspection_endpoint)",
+            "t.toml:3:1: unknown key `token_endpiont` in the target file (did you mean `token_endpoint`?)"
+        ]
+    );
+    assert_eq!(
+        target(&TARGET.replace("client_secret_basic", "client_secret_basik")),
+        ["t.toml:7:8: unknown auth method `client_secret_basik` (did you mean `client_secret_basic`?) (one of client_secret_basic | client_secret_post | private_key_jwt | none)"]
+    );
+}
+
+const PROFILE: &str = r#"name = "vendor"
+title = "Vendor"
+
+[behaviour]
+grace_period = { value = "30s", source = "seed:002" }
+
+[scopes]
+granted = "openid offline_access"
+"#;
+
+#[test]
+fn profile_files() {
+    assert_eq!(
+        profile(&PROFILE.replace("title = \"Vendor\"", "title = 1")),
+        ["p.toml:2:9: `title` must be a string, not an integer"]
+    );
+    assert_eq!(
+        profile(&PROFILE.replace("[scopes]\ngranted", "[scopes]\ngrnted")),
+        ["p.toml:8:1: unknown key `grnted` in [scopes] (did you mean `granted`?) (one of granted, narrower, extra)"]
+    );
+    let e = profile(&PROFILE.replace("grace_period =", "grace_perod ="));
+    assert!(
+        e[0].starts_with(
+            "p.toml:5:1: unknown behaviour key `grace_perod` (did you mean `grace_period`?)"
+        ),
+        "{e:?}"
+    );
+}
+
+const BASELINE: &str = r#"[expect."scope/omitted-returns-original"]
+outcome = "fail"
+reason = "vendor case 1234"
+"#;
+
+#[test]
+fn baseline_files() {
+    assert_eq!(
+        baseline(&BASELINE.replace("reason = \"vendor case 1234\"", "reason = 1234")),
+        ["b.toml:3:10: `scope/omitted-returns-original`: `reason` must be a string, not an integer"]
+    );
+    assert_eq!(
+        baseline(&BASELINE.replace("reason =", "reasn =")),
+        [
+            "b.toml:1:9: `scope/omitted-returns-original`: `reason` is missing (say why this deviation is known)",
+            "b.toml:3:1: unknown key `reasn` (did you mean `reason`?) (an entry has `outcome` and `reason`)"
+        ]
+    );
+    assert_eq!(
+        baseline(&BASELINE.replace("\"fail\"", "\"fial\"")),
+        ["b.toml:2:11: `scope/omitted-returns-original`: unknown outcome `fial` (one of fail | warn | skip | error) (did you mean `fail`?)"]
+    );
+}
