@@ -37,6 +37,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether this outcome counts as a failure of the IdP: a failure, or a
+    /// warning under `--strict`. The one place `--strict` is decided; the
+    /// console, the exit code and every report ask here.
+    pub fn is_failure(&self, strict: bool) -> bool {
+        match self {
+            Outcome::Fail { .. } => true,
+            Outcome::Warn => strict,
+            _ => false,
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Pass => "pass",

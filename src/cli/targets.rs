@@ -68,8 +68,8 @@ async fn load_file_target(spec: &str) -> Result<Target, Vec<String>> {
     use refresh_conformance::target::{discovery, http, load};
     let mut t = load::load_target(std::path::Path::new(spec))?;
     if t.endpoints.issuer.is_some() || t.endpoints.token.is_empty() {
-        let client =
-            http::http_client(&t.http).map_err(|e| vec![format!("--target {spec}: {e}")])?;
+        let client = http::http_client(&t.http, t.live)
+            .map_err(|e| vec![format!("--target {spec}: {e}")])?;
         discovery::discover(&mut t, &client)
             .await
             .map_err(|e| vec![format!("--target {spec}: {e}")])?;

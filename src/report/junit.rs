@@ -21,26 +21,12 @@
 
 use super::atomic::write_atomic;
 use super::text::{clean, cut, escape_attr, escape_text, MAX_ATTR, MAX_TEXT};
+use super::view::clauses;
 use crate::record::{FailKind, Outcome, TrialRecord};
 use crate::redact::Redactor;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
-
-/// The clauses of a record: its scenario's refs, then its findings' refs, without repeats.
-pub fn clauses(r: &TrialRecord) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in r
-        .refs
-        .iter()
-        .chain(r.findings.iter().flat_map(|f| f.refs.iter()))
-    {
-        if !out.contains(c) {
-            out.push(c.clone());
-        }
-    }
-    out
-}
 
 /// Seconds with at most 3 decimals (rounded to the millisecond).
 pub fn seconds(d: Duration) -> String {
@@ -146,11 +132,7 @@ pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> 
             targets.push(&r.target);
         }
     }
-    let is_failure = |r: &TrialRecord| match r.outcome {
-        Outcome::Fail { .. } => true,
-        Outcome::Warn => strict,
-        _ => false,
-    };
+    let is_failure = |r: &TrialRecord| r.outcome.is_failure(strict);
     let count =
         |rs: &[&TrialRecord], f: &dyn Fn(&TrialRecord) -> bool| rs.iter().filter(|r| f(r)).count();
 

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod sample;
 pub mod summary;
 pub mod text;
+pub mod view;
 
 pub use crate::redact::Redactor;
 pub use atomic::write_atomic;

@@ -6,9 +6,9 @@
 //! [`MAX_ROWS`] rows and cells are cut.
 
 use super::fingerprint::FingerprintDiff;
-use super::html::totals;
-use super::junit::clauses;
 use super::text::clean;
+use super::view::clauses;
+use super::view::totals;
 use crate::record::{Outcome, TrialRecord};
 use crate::redact::Redactor;
 use std::fmt::Write as _;
@@ -143,7 +143,7 @@ pub fn summary_markdown(
 /// The verdict line and the per-target table.
 fn headline(md: &Md<'_>, records: &[TrialRecord]) -> String {
     let tot = totals(records);
-    let mut all = super::html::Totals::default();
+    let mut all = super::view::Totals::default();
     for r in records {
         all.add(&r.outcome);
     }

@@ -7,57 +7,23 @@ pub const MAX_TEXT: usize = 256 * 1024;
 /// Attribute values (JUnit `message`) longer than this are cut.
 pub const MAX_ATTR: usize = 1024;
 
-/// Removes ANSI escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte
-/// escapes, 8-bit CSI) and every character XML 1.0 does not allow, plus the
-/// C1 controls. Tabs, newlines and carriage returns are kept.
+/// Removes ANSI escape sequences (anstream's parser: CSI, OSC, DCS/SOS/PM/APC
+/// strings, two-byte escapes) and every character XML 1.0 does not allow,
+/// plus the C1 controls; an 8-bit CSI is stripped as ESC [.
+/// Tabs, newlines and carriage returns are kept.
 pub fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\u{1b}' => match it.next() {
-                // CSI: parameters and intermediates, then one final byte.
-                Some('[') => {
-                    for c in it.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \).
-                Some(']' | 'P' | 'X' | '^' | '_') => {
-                    while let Some(c) = it.next() {
-                        if c == '\u{7}' || c == '\u{9c}' {
-                            break;
-                        }
-                        if c == '\u{1b}' && it.peek() == Some(&'\\') {
-                            it.next();
-                            break;
-                        }
-                    }
-                }
-                // Two-byte escapes (ESC c, ESC 7, ESC ( B ...).
-                Some('(' | ')' | '*' | '+') => {
-                    it.next();
-                }
-                Some(_) | None => {}
-            },
-            // 8-bit CSI.
-            '\u{9b}' => {
-                for c in it.by_ref() {
-                    if ('\u{40}'..='\u{7e}').contains(&c) {
-                        break;
-                    }
-                }
-            }
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            '\u{7f}'..='\u{9f}' => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    // An 8-bit CSI is the same as ESC [: spelled so, anstream strips it too.
+    let s = s.replace('\u{9b}', "\u{1b}[");
+    let stripped: String = anstream::adapter::strip_str(&s).collect();
+    stripped
+        .chars()
+        .filter(|c| match c {
+            '\t' | '\n' | '\r' => true,
+            c if (*c as u32) < 0x20 => false,
+            '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => false,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary, saying so.

@@ -1,11 +1,11 @@
-//! One HTTP client per target: timeouts, trust roots, no redirects followed,
-//! a capped body read, a requests-per-second cap, and 429/503 retries within a bound.
+//! Sending for trials, over the target's one client (`target/http.rs`): a
+//! capped body read, a requests-per-second cap, and 429/503 retries within a bound.
 
 use crate::target::{HttpSettings, Target};
 use std::time::{Duration, Instant};
 
-/// Idle pooled connections are dropped after this (see `for_target`).
-pub const POOL_IDLE: Duration = Duration::from_secs(1);
+/// Idle pooled connections are dropped after this (see the builder).
+pub use crate::target::http::POOL_IDLE;
 
 /// Bodies larger than this are not read (the cap is reported as an error).
 pub const MAX_BODY: usize = 4 << 20;
@@ -88,33 +88,7 @@ pub struct Http {
 impl Http {
     pub fn for_target(target: &Target) -> Result<Http, String> {
         let s = &target.http;
-        let mut b = reqwest::Client::builder()
-            .timeout(s.timeout)
-            .connect_timeout(s.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
-            // Servers close idle keep-alive connections (Node after 5 s,
-            // gunicorn after 2 s); reusing one races with that close and
-            // fails with a reset. A consuming refresh must never be retried,
-            // so idle connections are not kept long enough to go stale.
-            .pool_idle_timeout(POOL_IDLE)
-            .user_agent(concat!("refresh-conformance/", env!("CARGO_PKG_VERSION")));
-        if !target.live {
-            b = b.no_proxy();
-        }
-        if let Some(path) = &s.ca_bundle {
-            let pem =
-                std::fs::read(path).map_err(|e| format!("ca_bundle {}: {e}", path.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                format!(
-                    "ca_bundle {}: not a PEM certificate bundle: {e}",
-                    path.display()
-                )
-            })?;
-            for c in certs {
-                b = b.add_root_certificate(c);
-            }
-        }
-        let client = b.build().map_err(|e| format!("HTTP client: {e}"))?;
+        let client = crate::target::http::http_client(s, target.live)?;
         Ok(Http {
             client,
             settings: s.clone(),
@@ -144,10 +118,8 @@ impl Http {
         self.pace().await;
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| TransportError(format!("invalid HTTP method `{}`", req.method)))?;
+        // The target's extra headers are the client's default headers.
         let mut rb = self.client.request(method, req.full_url());
-        for (k, v) in &self.settings.headers {
-            rb = rb.header(k, v);
-        }
         for (k, v) in &req.headers {
             rb = rb.header(k, v);
         }

@@ -126,78 +126,10 @@ pub fn plan_retry(
     (waited.saturating_add(delay) <= max_wait).then_some(delay)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month(s: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(s))
-        .map(|i| i as u32 + 1)
-}
-
-fn hms(s: &str) -> Option<(u32, u32, u32)> {
-    let mut it = s.split(':');
-    let h = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let sec = it.next()?.parse().ok()?;
-    (it.next().is_none() && h < 24 && m < 60 && sec < 61).then_some((h, m, sec))
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-fn to_time(y: i64, mo: u32, d: u32, (h, mi, s): (u32, u32, u32)) -> Option<SystemTime> {
-    if !(1..=31).contains(&d) {
-        return None;
-    }
-    let secs = days_from_civil(y, mo, d) * 86400 + (h * 3600 + mi * 60 + s) as i64;
-    u64::try_from(secs)
-        .ok()
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
-}
-
 /// An HTTP date (RFC 9110 §5.6.7): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`,
-/// and the obsolete RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT` and asctime
-/// `Sun Nov  6 08:49:37 1994` forms recipients must accept.
+/// and the obsolete RFC 850 and asctime forms recipients must accept.
 pub fn parse_http_date(s: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    match parts.as_slice() {
-        // IMF-fixdate
-        [_, d, mo, y, t, "GMT"] if parts[0].ends_with(',') => {
-            to_time(y.parse().ok()?, month(mo)?, d.parse().ok()?, hms(t)?)
-        }
-        // RFC 850
-        [_, dmy, t, "GMT"] if parts[0].ends_with(',') => {
-            let mut it = dmy.split('-');
-            let d: u32 = it.next()?.parse().ok()?;
-            let mo = month(it.next()?)?;
-            let yy: i64 = it.next()?.parse().ok()?;
-            // Two-digit years: RFC 9110 says a year more than 50 years in the future is in the past century.
-            let y = if yy < 100 {
-                if yy < 70 {
-                    2000 + yy
-                } else {
-                    1900 + yy
-                }
-            } else {
-                yy
-            };
-            to_time(y, mo, d, hms(t)?)
-        }
-        // asctime
-        [_, mo, d, t, y] => to_time(y.parse().ok()?, month(mo)?, d.parse().ok()?, hms(t)?),
-        _ => None,
-    }
+    httpdate::parse_http_date(s.trim()).ok()
 }
 
 #[cfg(test)]

@@ -134,7 +134,9 @@ pub fn run_with_cancel(
 fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic::Failed> {
     match &r.outcome {
         Outcome::Pass => Ok(Completion::Completed),
-        Outcome::Warn if strict => Err(format!("WARN (failing: --strict)\n{}", r.details()).into()),
+        Outcome::Warn if r.outcome.is_failure(strict) => {
+            Err(format!("WARN (failing: --strict)\n{}", r.details()).into())
+        }
         Outcome::Warn => {
             eprintln!("warning: {}: {}", r.name, r.message);
             Ok(Completion::Completed)
@@ -151,11 +153,9 @@ fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic
     }
 }
 
-/// Exit codes (DESIGN.md contract): 0 clean, 1 failures, 3 errors only.
+/// Exit codes (docs/outcomes.md): 0 clean, 1 failures, 3 errors only.
 pub fn exit_code(records: &[TrialRecord], strict: bool) -> i32 {
-    let fail = records.iter().any(|r| {
-        matches!(r.outcome, Outcome::Fail { .. }) || (strict && r.outcome == Outcome::Warn)
-    });
+    let fail = records.iter().any(|r| r.outcome.is_failure(strict));
     let error = records
         .iter()
         .any(|r| matches!(r.outcome, Outcome::Error { .. }));
