@@ -25,7 +25,7 @@ impl FailKind {
     }
 }
 
-/// Outcomes (DESIGN.md contract).
+/// Outcomes (docs/outcomes.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "outcome")]
 pub enum Outcome {

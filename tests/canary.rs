@@ -1,4 +1,4 @@
-//! Canary test over every artifact (DESIGN.md "Redaction"; after Hurl's).
+//! Canary test over every artifact (docs/outcomes.md "Redaction"; after Hurl's).
 //!
 //! A `refresh-conformance emulate` child is configured (`--config`) with
 //! canary client secrets and a canary user password; target files read them

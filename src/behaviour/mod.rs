@@ -1,5 +1,5 @@
 //! Behaviour: what a profile or target states an IdP does, in the vocabulary of
-//! DESIGN.md, and the resolved view a trial reads (`when`, `{{behaviour.*}}`).
+//! docs/profiles.md, and the resolved view a trial reads (`when`, `{{behaviour.*}}`).
 
 pub mod profile;
 pub mod vocab;

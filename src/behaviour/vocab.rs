@@ -1,4 +1,4 @@
-//! The behaviour vocabulary (DESIGN.md contract): every key, its type and meaning.
+//! The behaviour vocabulary (docs/profiles.md): every key, its type and meaning.
 //! Profiles, targets' `[behaviour]` and `[clients.NAME.behaviour]` use these keys.
 
 use std::time::Duration;

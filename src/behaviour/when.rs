@@ -1,4 +1,4 @@
-//! `when` conditions (DESIGN.md contract): `"flag"`, `"!flag"`, `"key == value"`, `"key != value"`.
+//! `when` conditions (docs/profiles.md): `"flag"`, `"!flag"`, `"key == value"`, `"key != value"`.
 
 use super::{vocab, BehaviourView};
 

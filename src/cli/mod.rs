@@ -1,4 +1,4 @@
-//! Subcommands. Exit codes (DESIGN.md contract): 0 clean, 1 failures,
+//! Subcommands. Exit codes (docs/outcomes.md): 0 clean, 1 failures,
 //! 3 errors only, 2 usage or input error, 130/143 interrupted.
 
 mod list;

@@ -8,7 +8,7 @@
 //! Here every text is escaped (no CDATA at all), every string is cleaned of
 //! ANSI escapes and characters XML 1.0 forbids, redacted once more, and cut.
 //!
-//! Mapping (DESIGN.md, Outcomes):
+//! Mapping (docs/outcomes.md):
 //! - one `<testsuite>` per target, in first-seen order; one `<testcase>` per
 //!   record: `classname` = target, `name` = scenario id;
 //! - fail → `<failure type="spec-violation|profile-mismatch">`;

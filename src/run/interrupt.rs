@@ -27,7 +27,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// DESIGN.md exit codes: 128 + the signal number.
+    /// Exit codes (docs/outcomes.md): 128 + the signal number.
     pub fn exit_code(self) -> i32 {
         match self {
             Signal::Interrupt => 130,

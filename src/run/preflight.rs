@@ -1,4 +1,4 @@
-//! The client preflight (DESIGN.md "Outcomes": a client whose credentials do
+//! The client preflight (docs/outcomes.md: a client whose credentials do
 //! not work is a harness error, not an IdP failure).
 //!
 //! Before a trial's first step, every client the scenario uses is checked

@@ -1,4 +1,4 @@
-//! Baseline files (DESIGN.md contract): known deviations of one target.
+//! Baseline files (docs/target-file.md, "Baselines"): known deviations of one target.
 //!
 //! ```toml
 //! [expect."scope/omitted-returns-original"]
