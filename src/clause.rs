@@ -3,7 +3,7 @@
 //! loader, the judges and every report; a leaf module.
 
 /// The documents a `<doc>#<section>` clause may name.
-pub const DOCS: &[&str] = &[
+pub(crate) const DOCS: &[&str] = &[
     "rfc6749",
     "rfc6750",
     "rfc7009",
@@ -19,7 +19,7 @@ pub const DOCS: &[&str] = &[
 ];
 
 /// Is `r` a clause in the refs grammar (docs/refs.md)?
-pub fn is_valid(r: &str) -> bool {
+pub(crate) fn is_valid(r: &str) -> bool {
     if let Some(n) = r.strip_prefix("seed:") {
         return n.len() == 3 && n.chars().all(|c| c.is_ascii_digit());
     }
@@ -42,7 +42,7 @@ pub fn is_valid(r: &str) -> bool {
 /// `rfc6749#6` → `https://www.rfc-editor.org/rfc/rfc6749#section-6`,
 /// `oidc-core#12.2` → the OpenID Connect Core section, `oauth21#4.3` → the IETF
 /// draft; `seed:003` and `vendor:x` (and anything unknown) have none.
-pub fn url(r: &str) -> Option<String> {
+pub(crate) fn url(r: &str) -> Option<String> {
     let (doc, section) = match r.split_once('#') {
         Some((d, s)) => (d, Some(s)),
         None => (r, None),

@@ -22,7 +22,7 @@ pub enum AuthMethod {
 
 impl AuthMethod {
     /// Every method, in the order messages list them.
-    pub const ALL: [AuthMethod; 4] = [
+    pub(crate) const ALL: [AuthMethod; 4] = [
         AuthMethod::ClientSecretBasic,
         AuthMethod::ClientSecretPost,
         AuthMethod::PrivateKeyJwt,
@@ -33,7 +33,7 @@ impl AuthMethod {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::ClientSecretPost => "client_secret_post",
@@ -43,12 +43,12 @@ impl AuthMethod {
     }
 
     /// The names, for "one of …" messages and hints.
-    pub fn names() -> Vec<&'static str> {
+    pub(crate) fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(AuthMethod::as_str).collect()
     }
 
     /// Methods that need a client secret.
-    pub fn uses_secret(&self) -> bool {
+    pub(crate) fn uses_secret(&self) -> bool {
         matches!(
             self,
             AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost
@@ -69,7 +69,7 @@ pub enum GrantKind {
 }
 
 impl GrantKind {
-    pub const ALL: [GrantKind; 4] = [
+    pub(crate) const ALL: [GrantKind; 4] = [
         GrantKind::Password,
         GrantKind::Command,
         GrantKind::RefreshTokenEnv,
@@ -80,7 +80,7 @@ impl GrantKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             GrantKind::Password => "password",
             GrantKind::Command => "command",
@@ -89,12 +89,12 @@ impl GrantKind {
         }
     }
 
-    pub fn names() -> Vec<&'static str> {
+    pub(crate) fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(GrantKind::as_str).collect()
     }
 
     /// The keys of a `[grant]` table this kind reads (besides `kind`).
-    pub fn keys(&self) -> &'static [&'static str] {
+    pub(crate) fn keys(&self) -> &'static [&'static str] {
         match self {
             GrantKind::Password | GrantKind::AuthorizationCode => {
                 &["username", "password", "params"]
@@ -121,10 +121,10 @@ pub struct Scopes {
 }
 
 impl Scopes {
-    pub const KEYS: [&'static str; 3] = ["granted", "narrower", "extra"];
+    pub(crate) const KEYS: [&'static str; 3] = ["granted", "narrower", "extra"];
 
     /// `self`'s values, each falling back to `defaults`'.
-    pub fn or(self, defaults: &Scopes) -> Scopes {
+    pub(crate) fn or(self, defaults: &Scopes) -> Scopes {
         Scopes {
             granted: self.granted.or_else(|| defaults.granted.clone()),
             narrower: self.narrower.or_else(|| defaults.narrower.clone()),
@@ -144,9 +144,12 @@ pub const TOKEN_FIELDS: &[(&str, &str)] = &[
     ("code", "code"),
 ];
 
+/// The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2).
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 /// The endpoints a scenario's `request` step may address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     Token,
     Revocation,
     Introspection,
@@ -154,7 +157,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 4] = [
+    pub(crate) const ALL: [Endpoint; 4] = [
         Endpoint::Token,
         Endpoint::Revocation,
         Endpoint::Introspection,
@@ -165,7 +168,7 @@ impl Endpoint {
         Self::ALL.into_iter().find(|e| e.as_str() == s)
     }
 
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Endpoint::Token => "token",
             Endpoint::Revocation => "revocation",
@@ -174,7 +177,7 @@ impl Endpoint {
         }
     }
 
-    pub fn names() -> Vec<&'static str> {
+    pub(crate) fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(Endpoint::as_str).collect()
     }
 }

@@ -17,7 +17,7 @@ pub enum FailKind {
 }
 
 impl FailKind {
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             FailKind::SpecViolation => "spec-violation",
             FailKind::ProfileMismatch => "profile-mismatch",
@@ -40,7 +40,7 @@ impl Outcome {
     /// Whether this outcome counts as a failure of the IdP: a failure, or a
     /// warning under `--strict`. The one place `--strict` is decided; the
     /// console, the exit code and every report ask here.
-    pub fn is_failure(&self, strict: bool) -> bool {
+    pub(crate) fn is_failure(&self, strict: bool) -> bool {
         match self {
             Outcome::Fail { .. } => true,
             Outcome::Warn => strict,

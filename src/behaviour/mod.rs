@@ -31,7 +31,7 @@ impl BehaviourSet {
     /// Parse a `[behaviour]` table: plain values (`grace_period = "30s"`) or
     /// annotated ones (`grace_period = { value = "30s", source = "seed:002", unverified = true }`).
     /// Errors are `(key, message)` so the caller can locate the key in its file.
-    pub fn from_table(table: &toml::Table) -> Result<BehaviourSet, (String, String)> {
+    pub(crate) fn from_table(table: &toml::Table) -> Result<BehaviourSet, (String, String)> {
         let mut values = BTreeMap::new();
         for (key, raw) in table {
             let (raw_value, source, unverified) = match raw {
@@ -76,7 +76,7 @@ impl BehaviourSet {
     }
 
     /// `other`'s values over this set's.
-    pub fn overlay(&mut self, other: &BehaviourSet) {
+    pub(crate) fn overlay(&mut self, other: &BehaviourSet) {
         for (k, v) in &other.values {
             self.values.insert(k.clone(), v.clone());
         }
@@ -87,7 +87,7 @@ impl BehaviourSet {
 /// client's values, with `unverified` handled for live targets and
 /// `public_clients` resolved for the client in question.
 #[derive(Debug, Clone, Default)]
-pub struct BehaviourView {
+pub(crate) struct BehaviourView {
     pub values: BTreeMap<String, Stated>,
     /// Live targets treat unverified profile values as unknown.
     pub live: bool,
@@ -109,7 +109,7 @@ impl BehaviourView {
     }
 
     /// The value of `key`, or None when it is unknown for this trial.
-    pub fn get(&self, key: &str) -> Option<Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<Value> {
         let stated = self.values.get(key)?;
         if self.live && stated.unverified {
             return None;
@@ -128,16 +128,12 @@ impl BehaviourView {
     }
 
     /// Why `key` is unknown, for skip reasons.
-    pub fn unknown_reason(&self, key: &str) -> String {
+    pub(crate) fn unknown_reason(&self, key: &str) -> String {
         match self.values.get(key) {
             Some(s) if s.unverified && self.live => format!(
                 "behaviour `{key}` is unverified in the profile and the target does not state it (set `{key}` in the target's [behaviour])"
             ),
             _ => format!("behaviour `{key}` is not stated by the profile or the target (set `{key}` in the target's [behaviour])"),
         }
-    }
-
-    pub fn source(&self, key: &str) -> Option<&str> {
-        self.values.get(key).and_then(|s| s.source.as_deref())
     }
 }

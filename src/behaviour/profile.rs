@@ -37,7 +37,7 @@ impl Profile {
     }
 
     /// The client role's values over the profile's.
-    pub fn for_client(&self, role: &str) -> BehaviourSet {
+    pub(crate) fn for_client(&self, role: &str) -> BehaviourSet {
         let mut set = self.behaviour.clone();
         if let Some(c) = self.clients.get(role) {
             set.overlay(c);

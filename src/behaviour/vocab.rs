@@ -98,12 +98,12 @@ pub const VOCABULARY: &[KeyDef] = &[
     },
 ];
 
-pub fn key_def(key: &str) -> Option<&'static KeyDef> {
+pub(crate) fn key_def(key: &str) -> Option<&'static KeyDef> {
     VOCABULARY.iter().find(|d| d.key == key)
 }
 
 /// User keys (`x_*`) are accepted with any value.
-pub fn is_user_key(key: &str) -> bool {
+pub(crate) fn is_user_key(key: &str) -> bool {
     key.starts_with("x_")
 }
 
@@ -127,7 +127,7 @@ impl Value {
     }
 
     /// "flag" in a `when` condition: true, or stated and not `never`/`none`/zero.
-    pub fn truthy(&self) -> bool {
+    pub(crate) fn truthy(&self) -> bool {
         match self {
             Value::Bool(b) => *b,
             Value::Duration(d) => !d.is_zero(),
@@ -135,21 +135,21 @@ impl Value {
         }
     }
 
-    pub fn as_duration(&self) -> Option<Duration> {
+    pub(crate) fn as_duration(&self) -> Option<Duration> {
         match self {
             Value::Duration(d) => Some(*d),
             _ => None,
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
             _ => None,
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
             _ => None,
@@ -158,7 +158,7 @@ impl Value {
 }
 
 /// Parse a raw TOML/JSON value for `key` into a typed value, or say why not.
-pub fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String> {
+pub(crate) fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String> {
     if is_user_key(key) {
         return Ok(match raw {
             toml::Value::Boolean(b) => Value::Bool(*b),
@@ -189,7 +189,7 @@ pub fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String> {
     }
 }
 
-pub fn unknown_key_message(key: &str) -> String {
+pub(crate) fn unknown_key_message(key: &str) -> String {
     let known: Vec<&str> = VOCABULARY.iter().map(|d| d.key).collect();
     format!(
         "unknown behaviour key `{key}`{} (known: {}; user keys start with `x_`)",

@@ -42,7 +42,7 @@ impl Condition {
         Ok(Condition::Truthy(check_key(t)?))
     }
 
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         match self {
             Condition::Truthy(k)
             | Condition::Falsy(k)
@@ -52,7 +52,7 @@ impl Condition {
     }
 
     /// `Ok(holds)`, or `Err(key)` when the key is unknown for this view.
-    pub fn eval(&self, view: &BehaviourView) -> Result<bool, String> {
+    pub(crate) fn eval(&self, view: &BehaviourView) -> Result<bool, String> {
         let value = view.get(self.key()).ok_or_else(|| self.key().to_string())?;
         Ok(match self {
             Condition::Truthy(_) => value.truthy(),

@@ -20,7 +20,7 @@ impl Located {
     }
 
     /// At a byte offset of `text`.
-    pub fn at_offset(origin: &str, text: &str, offset: usize, message: &str) -> Located {
+    pub(crate) fn at_offset(origin: &str, text: &str, offset: usize, message: &str) -> Located {
         let (line, col) = line_col(text, offset);
         Located::new(origin, line, col, message)
     }
@@ -37,13 +37,13 @@ impl std::fmt::Display for Located {
 }
 
 /// Sort problems by position and render them (the order a reader fixes them in).
-pub fn render_sorted(mut problems: Vec<Located>) -> Vec<String> {
+pub(crate) fn render_sorted(mut problems: Vec<Located>) -> Vec<String> {
     problems.sort_by_key(|p| (p.line, p.col));
     problems.into_iter().map(|p| p.to_string()).collect()
 }
 
 /// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
@@ -63,12 +63,12 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-pub fn at_offset(path: &str, text: &str, offset: usize, message: &str) -> String {
+pub(crate) fn at_offset(path: &str, text: &str, offset: usize, message: &str) -> String {
     Located::at_offset(path, text, offset, message).to_string()
 }
 
 /// A TOML parse/deserialize error, located, in the project's words.
-pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
+pub(crate) fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
     let msg = super::serde_message(e.message());
     match e.span() {
         Some(span) => at_offset(path, text, span.start, &msg),
@@ -77,7 +77,7 @@ pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> String {
 }
 
 /// A serde_json error, located.
-pub fn json_error(path: &str, e: &serde_json::Error) -> String {
+pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> String {
     let mut msg = e.to_string();
     // serde_json appends " at line L column C"; we put the location in front instead.
     if let Some(i) = msg.rfind(" at line ") {
@@ -85,46 +85,4 @@ pub fn json_error(path: &str, e: &serde_json::Error) -> String {
     }
     let msg = super::serde_message(&msg);
     format!("{path}:{}:{}: {msg}", e.line().max(1), e.column().max(1))
-}
-
-/// Locate the first occurrence of `needle` (best effort) for semantic errors.
-pub fn at_text(path: &str, text: &str, needle: &str, message: &str) -> String {
-    // A value is usually quoted: prefer that, so `rotation` does not match inside `user/rotation-check`.
-    let quoted = format!("\"{needle}\"");
-    match text
-        .find(&quoted)
-        .map(|i| i + 1)
-        .or_else(|| text.find(needle))
-    {
-        Some(off) => at_offset(path, text, off, message),
-        None => format!("{path}:1:1: {message}"),
-    }
-}
-
-/// Locate a key's definition (`key =` or `"key":`).
-pub fn at_key(path: &str, text: &str, key: &str, message: &str) -> String {
-    for pat in [
-        format!("{key} ="),
-        format!("{key}="),
-        format!("\"{key}\""),
-        key.to_string(),
-    ] {
-        if let Some(off) = find_key(text, &pat) {
-            return at_offset(path, text, off, message);
-        }
-    }
-    format!("{path}:1:1: {message}")
-}
-
-fn find_key(text: &str, pat: &str) -> Option<usize> {
-    let mut start = 0;
-    while let Some(i) = text[start..].find(pat) {
-        let abs = start + i;
-        let prev = text[..abs].chars().next_back();
-        if prev.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) {
-            return Some(abs);
-        }
-        start = abs + pat.len().max(1);
-    }
-    None
 }

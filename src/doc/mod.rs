@@ -40,7 +40,7 @@ fn join(path: &[&str]) -> String {
 }
 
 /// Whether `path` names a JSON file (by extension).
-pub fn is_json(path: &Path) -> bool {
+pub(crate) fn is_json(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
@@ -57,7 +57,7 @@ impl Doc {
         }
     }
 
-    pub fn parse_toml(origin: &str, text: &str) -> Result<Doc, String> {
+    pub(crate) fn parse_toml(origin: &str, text: &str) -> Result<Doc, String> {
         let root: toml::Table =
             toml::from_str(text).map_err(|e| locate::toml_error(origin, text, &e))?;
         let mut spans = Spans::new();
@@ -72,7 +72,7 @@ impl Doc {
         })
     }
 
-    pub fn parse_json(origin: &str, text: &str) -> Result<Doc, String> {
+    pub(crate) fn parse_json(origin: &str, text: &str) -> Result<Doc, String> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| locate::json_error(origin, &e))?;
         let spans = index_json(text);
@@ -90,29 +90,19 @@ impl Doc {
         Ok(doc)
     }
 
-    /// `origin:line:col: message` at the key `path` (or its nearest known ancestor).
-    pub fn at_key(&self, path: &[&str], message: &str) -> String {
-        self.key(path, message).to_string()
-    }
-
     /// `origin:line:col: message` at the value of `path` (or its nearest known ancestor).
-    pub fn at_value(&self, path: &[&str], message: &str) -> String {
+    pub(crate) fn at_value(&self, path: &[&str], message: &str) -> String {
         self.value(path, message).to_string()
     }
 
     /// The problem located at the key `path`.
-    pub fn key(&self, path: &[&str], message: &str) -> Located {
+    pub(crate) fn key(&self, path: &[&str], message: &str) -> Located {
         self.at(path, message, false)
     }
 
     /// The problem located at the value of `path`.
-    pub fn value(&self, path: &[&str], message: &str) -> Located {
+    pub(crate) fn value(&self, path: &[&str], message: &str) -> Located {
         self.at(path, message, true)
-    }
-
-    /// Whether the document has the key `path` (with its position).
-    pub fn has(&self, path: &[&str]) -> bool {
-        self.spans.contains_key(&join(path))
     }
 
     fn at(&self, path: &[&str], message: &str, value: bool) -> Located {
@@ -211,7 +201,7 @@ mod tests {
         let text = "name = \"x\"\n[clients.main]\nid = \"a\"\n[clients.other]\nid = \"b\"\n";
         let doc = Doc::parse_toml("t.toml", text).unwrap();
         assert_eq!(
-            doc.at_key(&["clients", "other", "id"], "m"),
+            doc.key(&["clients", "other", "id"], "m").to_string(),
             "t.toml:5:1: m"
         );
         assert_eq!(
@@ -219,10 +209,10 @@ mod tests {
             "t.toml:3:6: m"
         );
         assert_eq!(
-            doc.at_key(&["clients", "main", "nope"], "m"),
+            doc.key(&["clients", "main", "nope"], "m").to_string(),
             "t.toml:2:10: m"
         );
-        assert_eq!(doc.at_key(&["nothing"], "m"), "t.toml:1:1: m");
+        assert_eq!(doc.key(&["nothing"], "m").to_string(), "t.toml:1:1: m");
     }
 
     #[test]
@@ -236,12 +226,16 @@ mod tests {
         let text = text.replace("null", "true");
         let doc = Doc::parse_json("t.json", &text).unwrap();
         assert_eq!(
-            doc.at_key(&["clients", "other", "id"], "m"),
+            doc.key(&["clients", "other", "id"], "m").to_string(),
             "t.json:5:15: m"
         );
-        assert_eq!(doc.at_key(&["behaviour", "a"], "m"), "t.json:2:17: m");
         assert_eq!(
-            doc.at_key(&["clients", "main", "behaviour", "a", "1", "b"], "m"),
+            doc.key(&["behaviour", "a"], "m").to_string(),
+            "t.json:2:17: m"
+        );
+        assert_eq!(
+            doc.key(&["clients", "main", "behaviour", "a", "1", "b"], "m")
+                .to_string(),
             "t.json:4:49: m"
         );
         assert_eq!(doc.at_value(&["x"], "m"), "t.json:7:8: m");

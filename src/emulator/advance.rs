@@ -18,7 +18,7 @@ struct Advance {
     seconds: f64,
 }
 
-pub async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Response {
+pub(crate) async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let req: Advance = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {

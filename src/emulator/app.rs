@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub struct App {
+pub(crate) struct App {
     pub issuer: String,
     pub token_endpoint: String,
     pub clients: HashMap<String, Arc<Client>>,
@@ -106,7 +106,7 @@ impl App {
     }
 
     /// A fresh token value: 256 random bits, base64url (RFC 6749 §10.10).
-    pub fn mint(&self) -> String {
+    pub(crate) fn mint(&self) -> String {
         use base64::Engine;
         use rand::Rng;
         if let Some(v) = self.defects.token_value() {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 const CODE_TTL_MS: i64 = 10 * 60 * 1000;
 
-pub async fn authorize(State(app): State<Arc<App>>, req: Request) -> Response {
+pub(crate) async fn authorize(State(app): State<Arc<App>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let raw = if parts.method == Method::POST {
         match axum::body::to_bytes(body, super::token_endpoint::BODY_LIMIT).await {

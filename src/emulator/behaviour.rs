@@ -6,20 +6,20 @@ use crate::behaviour::{BehaviourSet, Value};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Previous {
+pub(crate) enum Previous {
     Invalidated,
     Valid,
     ValidInGrace,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RotatedExpiry {
+pub(crate) enum RotatedExpiry {
     Original,
     Renewed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdTokenOnRefresh {
+pub(crate) enum IdTokenOnRefresh {
     Always,
     WhenOpenid,
     Never,
@@ -28,7 +28,7 @@ pub enum IdTokenOnRefresh {
 /// Durations are milliseconds; a zero ttl in the profile means "no limit"
 /// (`None`), which also makes the key falsy in `when` conditions.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Behaviour {
+pub(crate) struct Behaviour {
     pub offline_access_required: bool,
     pub refresh_token_for_client_credentials: bool,
     /// `new_refresh_token` resolved for this client (`public_clients` → auth = none).
@@ -50,7 +50,7 @@ pub struct Behaviour {
 impl Behaviour {
     /// Resolve a behaviour set for one client. Keys the set leaves out take
     /// RFC 6749-leaning defaults, so a profile written in a test may be partial.
-    pub fn resolve(set: &BehaviourSet, public_client: bool) -> anyhow::Result<Behaviour> {
+    pub(crate) fn resolve(set: &BehaviourSet, public_client: bool) -> anyhow::Result<Behaviour> {
         let get = |k: &str| set.values.get(k).map(|s| &s.value);
         let flag = |k: &str, d: bool| get(k).and_then(Value::as_bool).unwrap_or(d);
         let text =

@@ -14,7 +14,7 @@ use base64::Engine;
 use serde::Deserialize;
 use std::sync::Arc;
 
-pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+use crate::oauth::JWT_BEARER;
 /// How far in the future a client assertion's `iat` may be, and how old.
 const IAT_FUTURE_S: i64 = 60;
 const IAT_PAST_S: i64 = 3600;
@@ -23,7 +23,7 @@ const IAT_PAST_S: i64 = 3600;
 /// identification at all (the caller decides whether that is allowed).
 /// `now_ms` is the clock assertion `exp`/`iat` are checked against: the
 /// family's virtual clock when the request concerns a known token.
-pub fn authenticate(
+pub(crate) fn authenticate(
     app: &App,
     headers: &HeaderMap,
     params: &Params,

@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Real wall-clock time in milliseconds since the Unix epoch.
-pub fn real_now_ms() -> i64 {
+pub(crate) fn real_now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -13,6 +13,6 @@ pub fn real_now_ms() -> i64 {
 }
 
 /// Whole seconds for JWT and introspection timestamps.
-pub fn secs(ms: i64) -> i64 {
+pub(crate) fn secs(ms: i64) -> i64 {
     ms.div_euclid(1000)
 }

@@ -52,9 +52,9 @@ struct UserEntry {
 }
 
 /// Clients and users from `path`; None for a section the file leaves out.
-pub type Loaded = (Option<Vec<EmulatedClient>>, Option<Vec<(String, String)>>);
+pub(crate) type Loaded = (Option<Vec<EmulatedClient>>, Option<Vec<(String, String)>>);
 
-pub fn load(path: &Path) -> anyhow::Result<Loaded> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Loaded> {
     let text =
         std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     parse(&text, path.parent().unwrap_or(Path::new(".")))

@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
 
-pub fn document(app: &App) -> serde_json::Value {
+pub(crate) fn document(app: &App) -> serde_json::Value {
     let base = &app.issuer;
     let auth_methods = [
         "client_secret_basic",
@@ -40,10 +40,10 @@ pub fn document(app: &App) -> serde_json::Value {
     })
 }
 
-pub async fn openid_configuration(State(app): State<Arc<App>>) -> Json<serde_json::Value> {
+pub(crate) async fn openid_configuration(State(app): State<Arc<App>>) -> Json<serde_json::Value> {
     Json(document(&app))
 }
 
-pub async fn jwks(State(app): State<Arc<App>>) -> Json<serde_json::Value> {
+pub(crate) async fn jwks(State(app): State<Arc<App>>) -> Json<serde_json::Value> {
     Json(app.key.jwks.clone())
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 /// Why the request failed: defects key on this, never on the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cause {
+pub(crate) enum Cause {
     Malformed,
     MethodNotAllowed,
     BodyTooLarge,
@@ -33,7 +33,7 @@ pub enum Cause {
 }
 
 #[derive(Debug, Clone)]
-pub struct OAuthError {
+pub(crate) struct OAuthError {
     pub status: StatusCode,
     pub error: String,
     pub description: String,
@@ -60,16 +60,16 @@ impl OAuthError {
             html: false,
         }
     }
-    pub fn invalid_request(cause: Cause, d: impl Into<String>) -> OAuthError {
+    pub(crate) fn invalid_request(cause: Cause, d: impl Into<String>) -> OAuthError {
         OAuthError::new(StatusCode::BAD_REQUEST, "invalid_request", cause, d)
     }
-    pub fn invalid_grant(cause: Cause, d: impl Into<String>) -> OAuthError {
+    pub(crate) fn invalid_grant(cause: Cause, d: impl Into<String>) -> OAuthError {
         OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", cause, d)
     }
-    pub fn invalid_scope(cause: Cause, d: impl Into<String>) -> OAuthError {
+    pub(crate) fn invalid_scope(cause: Cause, d: impl Into<String>) -> OAuthError {
         OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", cause, d)
     }
-    pub fn invalid_client(basic: bool, d: impl Into<String>) -> OAuthError {
+    pub(crate) fn invalid_client(basic: bool, d: impl Into<String>) -> OAuthError {
         let mut e = OAuthError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -81,7 +81,7 @@ impl OAuthError {
     }
 }
 
-pub const REALM_CHALLENGE: &str = "Basic realm=\"refresh-conformance emulator\"";
+pub(crate) const REALM_CHALLENGE: &str = "Basic realm=\"refresh-conformance emulator\"";
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {

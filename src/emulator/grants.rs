@@ -24,7 +24,11 @@ fn require_client(
         .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))
 }
 
-pub fn password(app: &App, headers: &HeaderMap, params: &Params) -> Result<TokenBody, OAuthError> {
+pub(crate) fn password(
+    app: &App,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenBody, OAuthError> {
     let client = require_client(app, headers, params)?;
     let (Some(name), Some(password)) = (params.get("username"), params.get("password")) else {
         return Err(OAuthError::invalid_request(
@@ -51,7 +55,7 @@ pub fn password(app: &App, headers: &HeaderMap, params: &Params) -> Result<Token
     ))
 }
 
-pub fn authorization_code(
+pub(crate) fn authorization_code(
     app: &App,
     headers: &HeaderMap,
     params: &Params,
@@ -105,7 +109,7 @@ pub fn authorization_code(
     ))
 }
 
-pub fn client_credentials(
+pub(crate) fn client_credentials(
     app: &App,
     headers: &HeaderMap,
     params: &Params,

@@ -9,7 +9,7 @@ use super::store::Family;
 pub use super::wire::IdTokenClaims;
 
 /// The id_token for `family` at family time `now_ms`; None for grants without a user.
-pub fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<String> {
+pub(crate) fn issue(app: &App, family: &Family, now_ms: i64, refresh: bool) -> Option<String> {
     let user = family.user.as_ref()?;
     let iat = secs(now_ms);
     let mut claims = IdTokenClaims {

@@ -18,7 +18,7 @@ use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-pub async fn introspect(State(app): State<Arc<App>>, req: Request) -> Response {
+pub(crate) async fn introspect(State(app): State<Arc<App>>, req: Request) -> Response {
     let mut resp = match handle(&app, req).await {
         Ok(v) => axum::Json(v).into_response(),
         Err(e) => e.into_response(),

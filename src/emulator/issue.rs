@@ -5,7 +5,7 @@ use super::scope::Scope;
 use super::store::{Family, Kind, Token};
 use std::sync::Arc;
 
-pub fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> String {
+pub(crate) fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> String {
     let value = app.mint();
     let ttl = family.client.behaviour.access_ttl_ms;
     app.store.insert(
@@ -22,7 +22,7 @@ pub fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> 
     value
 }
 
-pub fn refresh_token(
+pub(crate) fn refresh_token(
     app: &App,
     family: &Arc<Family>,
     scope: Scope,

@@ -106,7 +106,7 @@ pub fn default_clients() -> Vec<EmulatedClient> {
 }
 
 /// The redirect URI every default client is registered with.
-pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+pub(crate) const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
 pub const DEFAULT_USER: (&str, &str) = ("alice", "alice-password");
 
@@ -139,7 +139,7 @@ pub async fn start(config: EmulatorConfig, port: u16) -> anyhow::Result<Emulator
 /// The `jwt` client's key pair: TEST ONLY, shipped in `keys/` so the emulator
 /// and its documentation work without setup. Never use it anywhere else.
 pub const TEST_CLIENT_PRIVATE_KEY_PEM: &str = include_str!("../../keys/jwt-client.test-only.pem");
-pub const TEST_CLIENT_PUBLIC_KEY_PEM: &str =
+pub(crate) const TEST_CLIENT_PUBLIC_KEY_PEM: &str =
     include_str!("../../keys/jwt-client.test-only.pub.pem");
-pub const TEST_CLIENT_KEY_ALG: &str = "ES256";
+pub(crate) const TEST_CLIENT_KEY_ALG: &str = "ES256";
 pub const TEST_CLIENT_KEY_KID: &str = "jwt-test-only";

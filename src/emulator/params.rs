@@ -5,7 +5,7 @@
 use super::error::{Cause, OAuthError};
 
 #[derive(Debug, Default, Clone)]
-pub struct Params {
+pub(crate) struct Params {
     pairs: Vec<(String, String)>,
     /// Client credentials were taken from the query string (only under the
     /// `query-credentials-accepted` defect): any secret method is accepted.
@@ -38,23 +38,23 @@ impl Params {
         })
     }
 
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn has(&self, key: &str) -> bool {
+    pub(crate) fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         self.pairs.iter().map(|(k, _)| k.as_str())
     }
 
     /// Add `key` unless already present (for defects that merge the query string in).
-    pub fn merge_missing(&mut self, other: &Params) {
+    pub(crate) fn merge_missing(&mut self, other: &Params) {
         for (k, v) in &other.pairs {
             if !self.has(k) {
                 self.pairs.push((k.clone(), v.clone()));
@@ -66,7 +66,7 @@ impl Params {
 
 /// Parameters the token endpoint understands; everything else is ignored
 /// (or refused under the `unknown-param-rejected` defect).
-pub const TOKEN_PARAMS: &[&str] = &[
+pub(crate) const TOKEN_PARAMS: &[&str] = &[
     "grant_type",
     "refresh_token",
     "scope",

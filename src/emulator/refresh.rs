@@ -36,7 +36,7 @@ enum Dead {
     Reused,
 }
 
-pub async fn refresh(
+pub(crate) async fn refresh(
     app: &Arc<App>,
     headers: &HeaderMap,
     params: &Params,

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-pub async fn revoke(State(app): State<Arc<App>>, req: Request) -> Response {
+pub(crate) async fn revoke(State(app): State<Arc<App>>, req: Request) -> Response {
     let mut resp = match handle(&app, req).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => e.into_response(),

@@ -4,7 +4,7 @@ use super::error::{Cause, OAuthError};
 use std::sync::Arc;
 
 /// The scopes the emulator knows; every client and user may obtain all of them.
-pub const KNOWN_SCOPES: &[&str] = &[
+pub(crate) const KNOWN_SCOPES: &[&str] = &[
     "openid",
     "offline_access",
     "profile",
@@ -14,12 +14,12 @@ pub const KNOWN_SCOPES: &[&str] = &[
 ];
 
 /// Scope when a user grant omits `scope`.
-pub const DEFAULT_USER_SCOPE: &str = "openid profile";
+pub(crate) const DEFAULT_USER_SCOPE: &str = "openid profile";
 /// Scope when a client_credentials grant omits `scope`.
-pub const DEFAULT_CLIENT_SCOPE: &str = "read write";
+pub(crate) const DEFAULT_CLIENT_SCOPE: &str = "read write";
 
 /// A scope list in the order it was granted, without duplicates.
-pub type Scope = Arc<[String]>;
+pub(crate) type Scope = Arc<[String]>;
 
 /// Parse and validate requested scope; unknown names → `invalid_scope`.
 pub fn parse(raw: &str) -> Result<Vec<String>, OAuthError> {
@@ -38,14 +38,14 @@ pub fn parse(raw: &str) -> Result<Vec<String>, OAuthError> {
     Ok(out)
 }
 
-pub fn contains(scope: &[String], name: &str) -> bool {
+pub(crate) fn contains(scope: &[String], name: &str) -> bool {
     scope.iter().any(|s| s == name)
 }
 
-pub fn is_subset(a: &[String], b: &[String]) -> bool {
+pub(crate) fn is_subset(a: &[String], b: &[String]) -> bool {
     a.iter().all(|s| contains(b, s))
 }
 
-pub fn join(scope: &[String]) -> String {
+pub(crate) fn join(scope: &[String]) -> String {
     scope.join(" ")
 }

@@ -8,7 +8,7 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use std::sync::Arc;
 
-pub fn router(app: Arc<App>) -> Router {
+pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
         .route(
             "/.well-known/openid-configuration",

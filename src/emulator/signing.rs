@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub struct SigningKey {
+pub(crate) struct SigningKey {
     pair: EcdsaKeyPair,
     rng: SystemRandom,
     /// base64url(JSON header), constant for the key.
@@ -20,7 +20,7 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
-    pub fn generate() -> anyhow::Result<SigningKey> {
+    pub(crate) fn generate() -> anyhow::Result<SigningKey> {
         let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
             .map_err(|_| anyhow::anyhow!("cannot generate the P-256 signing key"))?;
         let point = pair.public_key().as_ref();
@@ -48,7 +48,7 @@ impl SigningKey {
     }
 
     /// A compact JWS over `claims`.
-    pub fn sign<T: Serialize>(&self, claims: &T) -> String {
+    pub(crate) fn sign<T: Serialize>(&self, claims: &T) -> String {
         let payload = serde_json::to_vec(claims).unwrap_or_default();
         let mut out = String::with_capacity(self.header_b64.len() + payload.len() * 4 / 3 + 100);
         out.push_str(&self.header_b64);

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
-pub struct Family {
+pub(crate) struct Family {
     pub client: Arc<Client>,
     /// None for client_credentials grants.
     pub user: Option<Arc<User>>,
@@ -53,16 +53,16 @@ impl Family {
         }
     }
 
-    pub fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         real_now_ms().saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
 
-    pub fn advance(&self, ms: i64) {
+    pub(crate) fn advance(&self, ms: i64) {
         self.offset_ms.fetch_add(ms, Ordering::Relaxed);
     }
 
     /// Reuse detection: every refresh and access token of the family dies.
-    pub fn revoke_all(&self) {
+    pub(crate) fn revoke_all(&self) {
         self.refresh_revoked.store(true, Ordering::SeqCst);
         self.access_revoked.store(true, Ordering::SeqCst);
     }
@@ -75,7 +75,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Active,
     /// A newer refresh token was issued at this family time (ms).
     Rotated {
@@ -85,13 +85,13 @@ pub enum Status {
 }
 
 #[derive(Debug)]
-pub struct TokenState {
+pub(crate) struct TokenState {
     pub status: Status,
     /// Family time of the last successful use (idle expiry).
     pub last_used: i64,
 }
 
-pub struct Token {
+pub(crate) struct Token {
     pub kind: Kind,
     pub family: Arc<Family>,
     pub scope: Scope,
@@ -132,7 +132,7 @@ const SHARDS: usize = 64;
 type Shard = RwLock<HashMap<Box<str>, Arc<Token>>>;
 
 /// Every token ever issued, by value.
-pub struct Store {
+pub(crate) struct Store {
     shards: Box<[Shard]>,
     hasher: RandomState,
 }
@@ -151,11 +151,11 @@ impl Store {
         &self.shards[(self.hasher.hash_one(value) as usize) % SHARDS]
     }
 
-    pub fn get(&self, value: &str) -> Option<Arc<Token>> {
+    pub(crate) fn get(&self, value: &str) -> Option<Arc<Token>> {
         self.shard(value).read().get(value).cloned()
     }
 
-    pub fn insert(&self, value: &str, token: Arc<Token>) {
+    pub(crate) fn insert(&self, value: &str, token: Arc<Token>) {
         self.shard(value).write().insert(value.into(), token);
     }
 }

@@ -13,9 +13,9 @@ use axum::response::Response;
 use std::sync::Arc;
 
 /// Request bodies above this are refused with 413.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 
-pub async fn token(State(app): State<Arc<App>>, req: Request) -> Response {
+pub(crate) async fn token(State(app): State<Arc<App>>, req: Request) -> Response {
     let result = handle(&app, req).await;
     finish(&app, result)
 }
@@ -53,7 +53,7 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
 /// The form parameters of a token, revocation or introspection request.
 /// POST only (RFC 6749 §3.2); client credentials in the query string are
 /// refused (§2.3.1).
-pub async fn read_params(
+pub(crate) async fn read_params(
     app: &App,
     method: &Method,
     headers: &HeaderMap,

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 /// Render a token endpoint outcome: defects rewrite bodies and errors, then
 /// `Cache-Control: no-store` and `Pragma: no-cache` go on every response.
-pub fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
+pub(crate) fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
     let success = result.is_ok();
     let mut resp = match result {
         Ok(mut body) => {
@@ -26,7 +26,7 @@ pub fn finish(app: &App, result: Result<TokenBody, OAuthError>) -> Response {
     resp
 }
 
-pub fn no_store(h: &mut axum::http::HeaderMap) {
+pub(crate) fn no_store(h: &mut axum::http::HeaderMap) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }

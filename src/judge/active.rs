@@ -2,7 +2,7 @@
 
 use super::{Mismatch, Response};
 
-pub fn check(expected: bool, r: &Response) -> Option<Mismatch> {
+pub(crate) fn check(expected: bool, r: &Response) -> Option<Mismatch> {
     match r.field("active").and_then(|v| v.as_bool()) {
         Some(a) if a == expected => None,
         Some(a) => Some(Mismatch::new(

@@ -3,7 +3,7 @@
 use super::{Mismatch, Response};
 
 /// `application/json;charset=UTF-8` → `application/json`.
-pub fn essence(v: &str) -> String {
+pub(crate) fn essence(v: &str) -> String {
     v.split(';')
         .next()
         .unwrap_or("")
@@ -11,7 +11,7 @@ pub fn essence(v: &str) -> String {
         .to_ascii_lowercase()
 }
 
-pub fn check(expected: &str, r: &Response) -> Option<Mismatch> {
+pub(crate) fn check(expected: &str, r: &Response) -> Option<Mismatch> {
     let actual = r.header("content-type").map(essence);
     if actual.as_deref() == Some(expected.trim().to_ascii_lowercase().as_str()) {
         return None;

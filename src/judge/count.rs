@@ -4,7 +4,7 @@ use super::Mismatch;
 use super::Response;
 use crate::scenario::model::CountExpect;
 
-pub fn check(counts: &[CountExpect], group: &[Result<Response, String>]) -> Vec<Mismatch> {
+pub(crate) fn check(counts: &[CountExpect], group: &[Result<Response, String>]) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let tally = || -> String {
         let mut by: std::collections::BTreeMap<String, u32> = Default::default();

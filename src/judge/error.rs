@@ -3,7 +3,7 @@
 use super::{Mismatch, Response};
 
 /// RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1 and the IANA "OAuth Extensions Error" registry.
-pub const REGISTERED: &[&str] = &[
+pub(crate) const REGISTERED: &[&str] = &[
     "invalid_request",
     "invalid_client",
     "invalid_grant",
@@ -57,7 +57,7 @@ fn actual_error(r: &Response) -> String {
     }
 }
 
-pub fn check(expected: &[String], r: &Response) -> Option<Mismatch> {
+pub(crate) fn check(expected: &[String], r: &Response) -> Option<Mismatch> {
     if r.field_str("error")
         .is_some_and(|e| expected.iter().any(|x| x == e))
     {
@@ -70,7 +70,7 @@ pub fn check(expected: &[String], r: &Response) -> Option<Mismatch> {
     ))
 }
 
-pub fn check_registered(r: &Response) -> Option<Mismatch> {
+pub(crate) fn check_registered(r: &Response) -> Option<Mismatch> {
     match r.field_str("error") {
         Some(e) if REGISTERED.contains(&e) => None,
         Some(e) => Some(Mismatch::new(

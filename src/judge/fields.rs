@@ -2,7 +2,7 @@
 
 use super::{Mismatch, Response};
 
-pub fn check(present: &[String], absent: &[String], r: &Response) -> Vec<Mismatch> {
+pub(crate) fn check(present: &[String], absent: &[String], r: &Response) -> Vec<Mismatch> {
     let mut out = Vec::new();
     if (!present.is_empty() || !absent.is_empty())
         && !r.json.as_ref().is_some_and(|j| j.is_object())

@@ -5,7 +5,7 @@ use crate::scenario::model::Matcher;
 use crate::scenario::template::Unresolved;
 use std::collections::BTreeMap;
 
-pub fn check(
+pub(crate) fn check(
     headers: &BTreeMap<String, Matcher>,
     r: &Response,
     render: &mut dyn FnMut(&str) -> Result<String, Unresolved>,

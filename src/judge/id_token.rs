@@ -14,7 +14,7 @@ pub fn claims(jwt: &str) -> Option<serde_json::Value> {
     serde_json::from_slice(&bytes).ok()
 }
 
-pub fn check(
+pub(crate) fn check(
     e: &IdTokenExpect,
     r: &Response,
     render: &mut dyn FnMut(&str) -> Result<String, Unresolved>,

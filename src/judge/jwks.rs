@@ -5,7 +5,7 @@ use super::SignatureCheck;
 use jsonwebtoken::jwk::JwkSet;
 
 /// `jwt` against `jwks` (None or an error: the keys could not be had).
-pub fn verify_signature(jwt: &str, jwks: Option<&Result<JwkSet, String>>) -> SignatureCheck {
+pub(crate) fn verify_signature(jwt: &str, jwks: Option<&Result<JwkSet, String>>) -> SignatureCheck {
     let Some(Ok(set)) = jwks else {
         return SignatureCheck::NoJwks;
     };

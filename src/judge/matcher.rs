@@ -16,7 +16,7 @@ fn rendered(v: &Value, render: Render) -> Result<Value, Unresolved> {
 }
 
 /// Equality with templated strings: a rendered string equals a number with the same value.
-pub fn same(expected: &Value, actual: &Value) -> bool {
+pub(crate) fn same(expected: &Value, actual: &Value) -> bool {
     match (expected, actual) {
         (Value::String(e), Value::Number(a)) => e.parse::<f64>().ok() == a.as_f64(),
         (Value::String(e), Value::Bool(a)) => e == &a.to_string(),
@@ -60,7 +60,7 @@ fn as_set(v: &Value) -> Option<std::collections::BTreeSet<String>> {
 
 /// Bits of entropy a token value can hold at most: length × log2(the smallest
 /// standard alphabet containing its characters). Catches short or low-alphabet tokens.
-pub fn entropy_bits(s: &str) -> f64 {
+pub(crate) fn entropy_bits(s: &str) -> f64 {
     let n = s.chars().count() as f64;
     let per_char = if s.chars().all(|c| c.is_ascii_digit()) {
         10f64.log2()
@@ -82,7 +82,7 @@ pub fn entropy_bits(s: &str) -> f64 {
 /// `(expected, got)` pairs a predicate group found wrong.
 type Misses = Vec<(String, String)>;
 
-pub fn check(
+pub(crate) fn check(
     what: &str,
     m: &Matcher,
     actual: Option<&Value>,

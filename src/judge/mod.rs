@@ -21,7 +21,7 @@ use crate::scenario::template::Unresolved;
 
 /// One HTTP response as the judge sees it (headers with lower-case names).
 #[derive(Debug, Clone, Default)]
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -32,14 +32,14 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
     /// All values of a header, joined as a list (RFC 9110 §5.3).
-    pub fn header_joined(&self, name: &str) -> Option<String> {
+    pub(crate) fn header_joined(&self, name: &str) -> Option<String> {
         let vals: Vec<&str> = self
             .headers
             .iter()
@@ -49,25 +49,25 @@ impl Response {
         (!vals.is_empty()).then(|| vals.join(", "))
     }
     /// A top-level JSON field, `null` counting as absent.
-    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+    pub(crate) fn field(&self, name: &str) -> Option<&serde_json::Value> {
         self.json.as_ref()?.get(name).filter(|v| !v.is_null())
     }
-    pub fn field_str(&self, name: &str) -> Option<&str> {
+    pub(crate) fn field_str(&self, name: &str) -> Option<&str> {
         self.field(name)?.as_str()
     }
     /// The granted scope: the response's `scope`, else what was requested.
-    pub fn effective_scope(&self) -> Option<String> {
+    pub(crate) fn effective_scope(&self) -> Option<String> {
         self.field_str("scope")
             .map(str::to_string)
             .or_else(|| self.requested_scope.clone())
     }
     /// A short excerpt of the body for messages.
-    pub fn excerpt(&self) -> String {
+    pub(crate) fn excerpt(&self) -> String {
         excerpt(&self.body, 200)
     }
     /// Why the body is not JSON (None when it is): empty, truncated, duplicate
     /// member names, not UTF-8 (RFC 8259 §8.1), ...
-    pub fn json_problem(&self) -> Option<String> {
+    pub(crate) fn json_problem(&self) -> Option<String> {
         if self.json.is_some() {
             return None;
         }
@@ -81,7 +81,7 @@ impl Response {
         })
     }
     /// `status N: excerpt`, saying why the body is not JSON when it is not.
-    pub fn body_summary(&self) -> String {
+    pub(crate) fn body_summary(&self) -> String {
         match self.json_problem() {
             Some(p) => format!("status {}, not JSON ({p}): {}", self.status, self.excerpt()),
             None => format!("status {}: {}", self.status, self.excerpt()),
@@ -89,7 +89,7 @@ impl Response {
     }
 }
 
-pub fn excerpt(s: &str, n: usize) -> String {
+pub(crate) fn excerpt(s: &str, n: usize) -> String {
     let t: String = s.chars().take(n).collect();
     let t = t.replace(['\n', '\r'], " ");
     if s.chars().count() > n {
@@ -100,7 +100,7 @@ pub fn excerpt(s: &str, n: usize) -> String {
 }
 
 /// Result of checking an id_token signature against the target's JWKS.
-pub enum SignatureCheck {
+pub(crate) enum SignatureCheck {
     Valid,
     Invalid(String),
     /// The target publishes no JWKS: the signature is not judged.
@@ -108,7 +108,7 @@ pub enum SignatureCheck {
 }
 
 /// What the judge needs besides the expectation.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub response: Option<&'a Response>,
     /// Responses of a concurrent group (Err: transport trouble).
     pub group: &'a [Result<Response, String>],
@@ -118,7 +118,7 @@ pub struct Ctx<'a> {
 
 /// A check that did not hold.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     pub check: String,
     pub expected: String,
     pub actual: String,
@@ -139,7 +139,7 @@ impl Mismatch {
 }
 
 /// Check every key of one expectation table.
-pub fn judge(e: &Expect, ctx: &mut Ctx) -> Result<Vec<Mismatch>, Unresolved> {
+pub(crate) fn judge(e: &Expect, ctx: &mut Ctx) -> Result<Vec<Mismatch>, Unresolved> {
     let mut out = Vec::new();
     if !e.count.is_empty() {
         out.extend(count::check(&e.count, ctx.group));

@@ -5,7 +5,7 @@ use crate::scenario::model::ScopeMatcher;
 use crate::scenario::template::Unresolved;
 use std::collections::BTreeSet;
 
-pub fn set(s: &str) -> BTreeSet<String> {
+pub(crate) fn set(s: &str) -> BTreeSet<String> {
     s.split_whitespace().map(str::to_string).collect()
 }
 
@@ -13,7 +13,7 @@ fn show(s: &BTreeSet<String>) -> String {
     format!("{{{}}}", s.iter().cloned().collect::<Vec<_>>().join(" "))
 }
 
-pub fn check(
+pub(crate) fn check(
     m: &ScopeMatcher,
     r: &Response,
     render: &mut dyn FnMut(&str) -> Result<String, Unresolved>,

@@ -2,7 +2,7 @@
 
 use super::{Mismatch, Response};
 
-pub fn check(expected: &[u16], r: &Response) -> Option<Mismatch> {
+pub(crate) fn check(expected: &[u16], r: &Response) -> Option<Mismatch> {
     if expected.contains(&r.status) {
         return None;
     }

@@ -31,7 +31,7 @@ use encodings::{encoded_forms, form_encode};
 
 /// Values shorter than this are not redacted: replacing every `abc` would
 /// wreck the output and such a value is no secret worth the name.
-pub const MIN_LEN: usize = 4;
+pub(crate) const MIN_LEN: usize = 4;
 
 /// Patterns longer than this (a hostile IdP's megabyte "token") are not put
 /// into the automaton, whose size and build time grow with the patterns'
@@ -96,7 +96,7 @@ impl Redactor {
     /// Registers the HTTP Basic credentials of a client: the base64 of
     /// `id:secret` and of the RFC 6749 §2.3.1 form `urlenc(id):urlenc(secret)`
     /// (and, when not yet known, the secret itself), all under `label`.
-    pub fn add_basic(&self, client_id: &str, secret: &str, label: &str) {
+    pub(crate) fn add_basic(&self, client_id: &str, secret: &str, label: &str) {
         let mut g = self.inner.write();
         g.register(&format!("{client_id}:{secret}"), label);
         g.register(
@@ -131,12 +131,13 @@ impl Redactor {
     }
 
     /// The label of a registered value.
-    pub fn label_of(&self, value: &str) -> Option<String> {
+    #[cfg(test)]
+    fn label_of(&self, value: &str) -> Option<String> {
         self.inner.read().labels.get(value).cloned()
     }
 
     /// How many distinct values are registered.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.inner.read().labels.len()
     }
 
@@ -181,7 +182,7 @@ impl Redactor {
     }
 
     /// Redacts every string (and object key) of a JSON value.
-    pub fn redact_json(&self, v: &serde_json::Value) -> serde_json::Value {
+    pub(crate) fn redact_json(&self, v: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match v {
             Value::String(s) => Value::String(self.redact(s)),

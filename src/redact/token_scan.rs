@@ -24,7 +24,7 @@ static FORM_PAIR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r#"(?:^|[?&\s;])({})=([^&\s"'<>;]+)"#, names())).unwrap());
 
 /// `(kind, value)` for every token-like value in `body`.
-pub fn scan(body: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn scan(body: &str) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for re in [&*JSON_MEMBER, &*FORM_PAIR] {
         for c in re.captures_iter(body) {

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The current file format version.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// What one scenario showed on one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +116,7 @@ impl Fingerprint {
         s
     }
 
-    pub fn from_json(text: &str) -> Result<Fingerprint, serde_json::Error> {
+    pub(crate) fn from_json(text: &str) -> Result<Fingerprint, serde_json::Error> {
         serde_json::from_str(text)
     }
 

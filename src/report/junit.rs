@@ -29,7 +29,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Seconds with at most 3 decimals (rounded to the millisecond).
-pub fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     let ms = (d.as_nanos() + 500_000) / 1_000_000;
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }

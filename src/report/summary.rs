@@ -14,7 +14,7 @@ use crate::redact::Redactor;
 use std::fmt::Write as _;
 
 /// Rows per table, at most.
-pub const MAX_ROWS: usize = 100;
+pub(crate) const MAX_ROWS: usize = 100;
 /// Characters per table cell, at most.
 const MAX_CELL: usize = 300;
 

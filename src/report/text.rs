@@ -3,15 +3,15 @@
 //! escaped.
 
 /// Texts longer than this (bytes) are cut in JUnit bodies and HTML cells.
-pub const MAX_TEXT: usize = 256 * 1024;
+pub(crate) const MAX_TEXT: usize = 256 * 1024;
 /// Attribute values (JUnit `message`) longer than this are cut.
-pub const MAX_ATTR: usize = 1024;
+pub(crate) const MAX_ATTR: usize = 1024;
 
 /// Removes ANSI escape sequences (anstream's parser: CSI, OSC, DCS/SOS/PM/APC
 /// strings, two-byte escapes) and every character XML 1.0 does not allow,
 /// plus the C1 controls; an 8-bit CSI is stripped as ESC [.
 /// Tabs, newlines and carriage returns are kept.
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     // An 8-bit CSI is the same as ESC [: spelled so, anstream strips it too.
     let s = s.replace('\u{9b}', "\u{1b}[");
     let stripped: String = anstream::adapter::strip_str(&s).collect();
@@ -27,7 +27,7 @@ pub fn clean(s: &str) -> String {
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary, saying so.
-pub fn cut(s: &str, max: usize) -> String {
+pub(crate) fn cut(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }
@@ -39,7 +39,7 @@ pub fn cut(s: &str, max: usize) -> String {
 }
 
 /// Escapes text content (XML and HTML). Escaping `>` also neutralises `]]>`.
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
@@ -54,7 +54,7 @@ pub fn escape_text(s: &str) -> String {
 
 /// Escapes an attribute value (double-quoted); whitespace controls are kept
 /// as character references so that they survive attribute normalisation.
-pub fn escape_attr(s: &str) -> String {
+pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {

@@ -6,7 +6,7 @@ use crate::record::{Outcome, TrialRecord};
 use serde::Serialize;
 
 /// The clauses of a record: its scenario's refs, then its findings' refs, without repeats.
-pub fn clauses(r: &TrialRecord) -> Vec<String> {
+pub(crate) fn clauses(r: &TrialRecord) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in r
         .refs
@@ -81,7 +81,7 @@ impl<'a> Matrix<'a> {
 
 /// Per-outcome counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
+pub(crate) struct Totals {
     pub pass: usize,
     pub warn: usize,
     pub fail: usize,
@@ -90,7 +90,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn add(&mut self, o: &Outcome) {
+    pub(crate) fn add(&mut self, o: &Outcome) {
         match o {
             Outcome::Pass => self.pass += 1,
             Outcome::Warn => self.warn += 1,
@@ -99,13 +99,10 @@ impl Totals {
             Outcome::Error { .. } => self.error += 1,
         }
     }
-    pub fn total(&self) -> usize {
-        self.pass + self.warn + self.fail + self.skip + self.error
-    }
 }
 
 /// Totals per target, in first-seen order.
-pub fn totals(records: &[TrialRecord]) -> Vec<(String, Totals)> {
+pub(crate) fn totals(records: &[TrialRecord]) -> Vec<(String, Totals)> {
     let mut out: Vec<(String, Totals)> = Vec::new();
     for r in records {
         let i = match out.iter().position(|(t, _)| *t == r.target) {

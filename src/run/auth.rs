@@ -9,10 +9,10 @@ use base64::Engine;
 use std::time::SystemTime;
 
 /// A secret that no IdP has issued, for wrong-secret checks.
-pub const WRONG_SECRET: &str = "refresh-conformance-wrong-secret";
+pub(crate) const WRONG_SECRET: &str = "refresh-conformance-wrong-secret";
 
 /// RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
-pub fn basic_header(id: &str, secret: &str) -> String {
+pub(crate) fn basic_header(id: &str, secret: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let raw = format!("{}:{}", enc(id), enc(secret));
     format!(
@@ -36,7 +36,7 @@ fn secret<'a>(client: &'a Client, mode: &str) -> Result<&'a str, Unresolved> {
 
 /// Add `mode`'s credentials for `client` to `req`. `audience` is the token endpoint URL
 /// (the default client-assertion audience); `now` is the trial's clock.
-pub fn apply(
+pub(crate) fn apply(
     client: &Client,
     mode: AuthMode,
     req: &mut Request,
@@ -69,7 +69,7 @@ pub fn apply(
                 f.push(("client_id".into(), id));
                 f.push((
                     "client_assertion_type".into(),
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+                    crate::oauth::JWT_BEARER.into(),
                 ));
                 f.push(("client_assertion".into(), jwt));
             }

@@ -33,7 +33,7 @@ pub async fn execute(
 }
 
 /// The record of a trial the interrupt cut short.
-pub fn interrupted(
+pub(crate) fn interrupted(
     env: &RunEnv,
     scenario: &Scenario,
     name: String,

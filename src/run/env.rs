@@ -90,7 +90,7 @@ impl RunEnv {
 impl RunEnv {
     /// The current seed refresh token of a `refresh_token_env` source: rotation
     /// replaces it, so later trials present the newest token.
-    pub fn seed_token(&self, var: &str, initial: &str) -> String {
+    pub(crate) fn seed_token(&self, var: &str, initial: &str) -> String {
         self.seeds
             .lock()
             .entry(var.to_string())
@@ -100,7 +100,7 @@ impl RunEnv {
     /// Claim `role`'s non-repeatable grant source for `scenario`; Err names
     /// the scenario already holding it (a second grant in the same trial
     /// needs a second family too, so it is refused as well).
-    pub fn claim_grant(&self, role: &str, scenario: &str) -> Result<(), String> {
+    pub(crate) fn claim_grant(&self, role: &str, scenario: &str) -> Result<(), String> {
         let mut claims = self.grant_claims.lock();
         match claims.get(role) {
             Some(holder) => Err(holder.clone()),
@@ -110,7 +110,7 @@ impl RunEnv {
             }
         }
     }
-    pub fn update_seed(&self, old: &str, new: &str) {
+    pub(crate) fn update_seed(&self, old: &str, new: &str) {
         for v in self.seeds.lock().values_mut() {
             if v == old {
                 *v = new.to_string();

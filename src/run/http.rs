@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 pub use crate::target::http::POOL_IDLE;
 
 /// Bodies larger than this are not read (the cap is reported as an error).
-pub const MAX_BODY: usize = 4 << 20;
+pub(crate) const MAX_BODY: usize = 4 << 20;
 
 /// A request to send.
 #[derive(Debug, Clone, Default)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
@@ -26,7 +26,7 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn post_form(url: &str, form: Vec<(String, String)>) -> Request {
+    pub(crate) fn post_form(url: &str, form: Vec<(String, String)>) -> Request {
         Request {
             method: "POST".into(),
             url: url.into(),
@@ -35,7 +35,7 @@ impl Request {
         }
     }
     /// The URL with its query string.
-    pub fn full_url(&self) -> String {
+    pub(crate) fn full_url(&self) -> String {
         if self.query.is_empty() {
             return self.url.clone();
         }
@@ -46,7 +46,7 @@ impl Request {
             format!("{}?{q}", self.url)
         }
     }
-    pub fn body_text(&self) -> String {
+    pub(crate) fn body_text(&self) -> String {
         match (&self.form, &self.body) {
             (Some(f), _) => form_encode(f),
             (None, Some(b)) => b.clone(),
@@ -55,7 +55,7 @@ impl Request {
     }
 }
 
-pub fn form_encode(pairs: &[(String, String)]) -> String {
+pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         s.append_pair(k, v);
@@ -65,7 +65,7 @@ pub fn form_encode(pairs: &[(String, String)]) -> String {
 
 /// What came back.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -74,7 +74,7 @@ pub struct Reply {
 
 /// Transport trouble: the harness could not judge.
 #[derive(Debug, Clone)]
-pub struct TransportError(pub String);
+pub(crate) struct TransportError(pub String);
 
 pub struct Http {
     client: reqwest::Client,
@@ -86,7 +86,7 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn for_target(target: &Target) -> Result<Http, String> {
+    pub(crate) fn for_target(target: &Target) -> Result<Http, String> {
         let s = &target.http;
         let client = crate::target::http::http_client(s, target.live)?;
         Ok(Http {
@@ -177,7 +177,7 @@ impl Http {
     /// vendor reset header, else backoff from 1 s. Never retries after a
     /// timeout or a reset, and retries a request that consumes a token (a
     /// refresh) only after 429: a replayed refresh token would trip reuse detection.
-    pub async fn send(&self, req: &Request) -> Result<Reply, TransportError> {
+    pub(crate) async fn send(&self, req: &Request) -> Result<Reply, TransportError> {
         let mut attempt = 1;
         let mut waited = Duration::ZERO;
         loop {

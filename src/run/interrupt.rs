@@ -34,7 +34,7 @@ impl Signal {
             Signal::Terminate => 143,
         }
     }
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Signal::Interrupt => "SIGINT",
             Signal::Terminate => "SIGTERM",
@@ -51,18 +51,18 @@ pub struct Cancel {
 
 impl Cancel {
     /// A cancellation that never comes (library callers, tests).
-    pub fn never() -> Cancel {
+    pub(crate) fn never() -> Cancel {
         let (_tx, rx) = watch::channel(None);
         Cancel { rx }
     }
     pub fn signal(&self) -> Option<Signal> {
         *self.rx.borrow()
     }
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         self.signal().is_some()
     }
     /// Resolves when the run is cancelled (never, for [`Cancel::never`]).
-    pub async fn cancelled(&self) {
+    pub(crate) async fn cancelled(&self) {
         let mut rx = self.rx.clone();
         if rx.wait_for(|s| s.is_some()).await.is_err() {
             std::future::pending::<()>().await;

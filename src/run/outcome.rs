@@ -8,7 +8,7 @@ use crate::scenario::model::Level;
 /// The outcome follows the findings' levels only: `--strict` is applied after
 /// the target's baseline (by the exit code, the console and JUnit), so that a
 /// baseline entry `outcome = "warn"` still matches a warning under `--strict`.
-pub fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, String) {
+pub(crate) fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, String) {
     let more = |n: usize| {
         if n > 1 {
             format!(" (+{} more)", n - 1)
@@ -63,7 +63,7 @@ pub fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, String) {
 
 /// A baseline's known deviation: a matching outcome becomes a skip; a pass is a
 /// warning that the entry can go.
-pub fn apply_baseline(
+pub(crate) fn apply_baseline(
     outcome: Outcome,
     message: String,
     expected: Option<&crate::target::baseline::BaselineEntry>,

@@ -48,7 +48,7 @@ pub struct Planned {
     pub skip: Option<String>,
 }
 
-pub fn plan(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> Vec<Planned> {
+pub(crate) fn plan(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> Vec<Planned> {
     let mut out = Vec::new();
     for (ti, t) in targets.iter().enumerate() {
         for (si, s) in scenarios.iter().enumerate() {

@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 pub use super::env::Preflight;
 
 /// The client roles a scenario's steps send requests as, in step order.
-pub fn roles_used(scenario: &Scenario) -> Vec<String> {
+pub(crate) fn roles_used(scenario: &Scenario) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for step in &scenario.file.steps {
@@ -80,7 +80,7 @@ fn bogus_token() -> String {
 impl Trial<'_> {
     /// Preflight every client this trial uses (each once per target); the
     /// first failing one stops the trial with an error.
-    pub async fn preflight_clients(&mut self) -> Result<(), Stop> {
+    pub(crate) async fn preflight_clients(&mut self) -> Result<(), Stop> {
         let env = self.env();
         for role in roles_used(self.scenario()) {
             // A role the target lacks is skipped by the step that needs it.

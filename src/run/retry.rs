@@ -18,7 +18,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Statuses that may be retried.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     status == 429 || status == 503
 }
 
@@ -42,7 +42,11 @@ fn until_epoch(epoch: u64, now: SystemTime) -> Duration {
 /// answers only. `Retry-After` wins over the vendor headers. A time in the
 /// past gives `Duration::ZERO`. `None` when the status is not retryable or
 /// no header says.
-pub fn retry_after(status: u16, headers: &[(String, String)], now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(
+    status: u16,
+    headers: &[(String, String)],
+    now: SystemTime,
+) -> Option<Duration> {
     if !is_retryable_status(status) {
         return None;
     }
@@ -83,7 +87,7 @@ pub fn retry_after(status: u16, headers: &[(String, String)], now: SystemTime) -
 /// - `waited`: total time already spent waiting for retries of this request.
 /// - `max_wait`: the bound on that total.
 /// - `consuming`: the request uses up what it presents (a refresh): only a 429 is retried.
-pub fn should_retry(
+pub(crate) fn should_retry(
     status: Option<u16>,
     attempt: u32,
     max_attempts: u32,
@@ -106,7 +110,7 @@ pub fn should_retry(
 /// exponential backoff from `base` (base, 2·base, 4·base, ...); a delay that
 /// would take the total wait past `max_wait` gives up instead.
 #[allow(clippy::too_many_arguments)]
-pub fn plan_retry(
+pub(crate) fn plan_retry(
     status: Option<u16>,
     headers: &[(String, String)],
     attempt: u32,
@@ -128,7 +132,7 @@ pub fn plan_retry(
 
 /// An HTTP date (RFC 9110 §5.6.7): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`,
 /// and the obsolete RFC 850 and asctime forms recipients must accept.
-pub fn parse_http_date(s: &str) -> Option<SystemTime> {
+pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
     httpdate::parse_http_date(s.trim()).ok()
 }
 

@@ -25,7 +25,7 @@ static BOARD: Mutex<Board> = Mutex::new(Board {
 });
 
 /// Sleep `d` for `step` of `trial`, showing progress on stderr.
-pub async fn sleep(trial: &str, step: &str, d: Duration) {
+pub(crate) async fn sleep(trial: &str, step: &str, d: Duration) {
     if !std::io::stderr().is_terminal() {
         eprintln!(
             "waiting {} for {trial} (step `{step}`)",

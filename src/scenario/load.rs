@@ -12,7 +12,7 @@ use std::sync::Arc;
 static CATALOG: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/scenarios");
 
 /// Files larger than this are refused (a scenario is a few KiB).
-pub const MAX_FILE_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// A loaded, validated scenario.
 #[derive(Debug, Clone)]

@@ -118,7 +118,7 @@ fn parse_expr(inner: &str) -> Result<Part, String> {
 }
 
 /// Every expression path in a template (for static validation).
-pub fn references(text: &str) -> Result<Vec<Vec<String>>, String> {
+pub(crate) fn references(text: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(parse(text)?
         .into_iter()
         .filter_map(|p| match p {

@@ -7,11 +7,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The `client_assertion_type` value for JWT client assertions.
-pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
 /// How long an assertion is valid.
-pub const LIFETIME: Duration = Duration::from_secs(60);
+pub(crate) const LIFETIME: Duration = Duration::from_secs(60);
 
 #[derive(Serialize)]
 struct Claims<'a> {
@@ -24,7 +21,7 @@ struct Claims<'a> {
 }
 
 /// The algorithms a target's `alg` may name.
-pub const ALGORITHMS: &[&str] = &["RS256", "ES256"];
+pub(crate) const ALGORITHMS: &[&str] = &["RS256", "ES256"];
 
 fn algorithm(alg: &str) -> Result<Algorithm, String> {
     match alg {
@@ -96,7 +93,7 @@ fn sec1_to_pkcs8(sec1: &[u8]) -> Vec<u8> {
 /// Build the signing key for `alg` from a PEM private key: PKCS#8
 /// (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`, P-256).
 /// Errors never contain key material.
-pub fn encoding_key(pem: &str, alg: &str) -> Result<(EncodingKey, Algorithm), String> {
+pub(crate) fn encoding_key(pem: &str, alg: &str) -> Result<(EncodingKey, Algorithm), String> {
     let algorithm = algorithm(alg)?;
     if pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED") {
         return Err("the private key is encrypted; store it unencrypted (`openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem`) and protect the file instead".into());
@@ -120,7 +117,7 @@ pub fn encoding_key(pem: &str, alg: &str) -> Result<(EncodingKey, Algorithm), St
 }
 
 /// The algorithm a PEM private key is for, when `alg` is not stated.
-pub fn infer_alg(pem: &str) -> Option<&'static str> {
+pub(crate) fn infer_alg(pem: &str) -> Option<&'static str> {
     ALGORITHMS.iter().copied().find(|alg| {
         encoding_key(pem, alg).is_ok_and(|(k, a)| {
             jsonwebtoken::encode(&Header::new(a), &serde_json::json!({}), &k).is_ok()

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Outcomes a baseline entry may expect.
-pub const OUTCOMES: &[&str] = &["fail", "warn", "skip", "error"];
+pub(crate) const OUTCOMES: &[&str] = &["fail", "warn", "skip", "error"];
 
 /// One known deviation: the outcome expected and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct BaselineEntry {
 }
 
 /// Scenario id → its known deviation.
-pub type Baseline = BTreeMap<String, BaselineEntry>;
+pub(crate) type Baseline = BTreeMap<String, BaselineEntry>;
 
 /// Parse a baseline file's text. Every problem is reported, each located.
 pub fn parse_baseline(path: &Path, text: &str) -> Result<Baseline, Vec<String>> {
@@ -172,7 +172,7 @@ fn reason_of(
 }
 
 /// Read and parse a baseline file.
-pub fn load_baseline(path: &Path) -> Result<Baseline, Vec<String>> {
+pub(crate) fn load_baseline(path: &Path) -> Result<Baseline, Vec<String>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![format!(
             "{}: cannot read the baseline file: {e}",

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 /// The placeholders a grant command's arguments may use.
-pub const COMMAND_VARS: &[&str] = &[
+pub(crate) const COMMAND_VARS: &[&str] = &[
     "client.id",
     "client.role",
     "scope",
@@ -20,10 +20,10 @@ pub const COMMAND_VARS: &[&str] = &[
 /// (e.g. a `nonce` for the authorization request) to the grant command, as an
 /// `application/x-www-form-urlencoded` string (empty when there are none);
 /// also available as the placeholder `{{params}}`.
-pub const PARAMS_ENV: &str = "RC_GRANT_PARAMS";
+pub(crate) const PARAMS_ENV: &str = "RC_GRANT_PARAMS";
 
 /// The values of [`COMMAND_VARS`] for one grant of `client` with `scope`.
-pub fn command_vars(
+pub(crate) fn command_vars(
     target: &super::Target,
     client: &super::Client,
     scope: &str,
@@ -42,7 +42,7 @@ pub fn command_vars(
 }
 
 /// [`command_vars`] with a grant step's extra `params`, form-encoded.
-pub fn command_vars_with_params(
+pub(crate) fn command_vars_with_params(
     target: &super::Target,
     client: &super::Client,
     scope: &str,
@@ -57,7 +57,7 @@ pub fn command_vars_with_params(
 }
 
 /// The placeholder names used in `arg` (`{{ name }}` → `name`).
-pub fn placeholders(arg: &str) -> Vec<String> {
+pub(crate) fn placeholders(arg: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = arg;
     while let Some(start) = rest.find("{{") {
@@ -76,7 +76,7 @@ const MAX_STDOUT: usize = 1 << 20;
 
 /// Replace `{{name}}` (spaces inside the braces allowed) with `vars[name]`.
 /// An unknown placeholder is an error naming it.
-pub fn substitute(arg: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+pub(crate) fn substitute(arg: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = arg;
     while let Some(start) = rest.find("{{") {

@@ -7,10 +7,10 @@
 use super::Target;
 
 /// Largest metadata document read.
-pub const MAX_BODY: usize = 1 << 20;
+pub(crate) const MAX_BODY: usize = 1 << 20;
 
 /// The metadata URLs to try for `issuer`, in order, without duplicates.
-pub fn metadata_urls(issuer: &str) -> Result<Vec<String>, String> {
+pub(crate) fn metadata_urls(issuer: &str) -> Result<Vec<String>, String> {
     let u = url::Url::parse(issuer).map_err(|e| format!("issuer `{issuer}` is not a URL: {e}"))?;
     let origin = u.origin().ascii_serialization();
     let trimmed = issuer.trim_end_matches('/');

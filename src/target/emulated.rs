@@ -7,7 +7,7 @@ use crate::behaviour::{BehaviourSet, Profile};
 use crate::emulator::{self, EmulatedClient, EmulatorConfig};
 use std::collections::BTreeMap;
 
-pub const REDIRECT_URI: &str = "http://127.0.0.1/callback";
+pub(crate) const REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
 /// Start an emulator for `profile` with `defects` on the current runtime and
 /// describe it as a target named `emulated-<profile>` (or `name`).

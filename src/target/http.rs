@@ -8,7 +8,7 @@ use super::HttpSettings;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// The User-Agent sent to targets.
-pub const USER_AGENT: &str = concat!("refresh-conformance/", env!("CARGO_PKG_VERSION"));
+pub(crate) const USER_AGENT: &str = concat!("refresh-conformance/", env!("CARGO_PKG_VERSION"));
 
 /// Idle pooled connections are dropped after this. Servers close idle
 /// keep-alive connections (Node after 5 s, gunicorn after 2 s); reusing one

@@ -8,8 +8,8 @@ use std::fmt::Write;
 
 /// Marks the commented-out blocks (`other`, `public` clients) that validate
 /// once the `# ` in front of their lines is removed.
-pub const OPTIONAL_BEGIN: &str = "# ---- optional: uncomment the lines below to enable";
-pub const OPTIONAL_END: &str = "# ---- end optional";
+pub(crate) const OPTIONAL_BEGIN: &str = "# ---- optional: uncomment the lines below to enable";
+pub(crate) const OPTIONAL_END: &str = "# ---- end optional";
 
 fn toml_value(v: &Value) -> String {
     match v {

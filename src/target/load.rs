@@ -4,7 +4,7 @@
 //! - [`parse_target`] (`parse/`): structure only (keys, types, values, references), every
 //!   problem reported as `path:line:column: message`. Needs no environment:
 //!   `validate` and `init`'s output use it.
-//! - [`resolve_target`] (`resolve/`): reads secrets (environment variables, files relative
+//! - resolution (`resolve/`): reads secrets (environment variables, files relative
 //!   to the target file), PEM keys, the baseline, and builds the [`Target`]
 //!   the engine runs against. Fails before any request is sent.
 //!
@@ -25,14 +25,7 @@ pub fn parse_target(path: &Path, text: &str) -> Result<TargetFile, Vec<String>> 
     parse_doc(path, &doc)
 }
 
-/// Build the runnable [`Target`] from a parsed file: reads secrets, keys and
-/// the baseline. Relative paths are relative to `path`'s directory. Errors
-/// name the file, the key and the variable or file involved, never a value.
-pub fn resolve_target(path: &Path, file: TargetFile) -> Result<Target, Vec<String>> {
-    resolve(path, file, None)
-}
-
-/// [`parse_target`] + [`resolve_target`] for the file at `path`.
+/// [`parse_target`], then resolution, for the file at `path`.
 pub fn load_target(path: &Path) -> Result<Target, Vec<String>> {
     let text = read(path)?;
     let doc = Doc::parse(path, &text).map_err(|e| vec![e])?;

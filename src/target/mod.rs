@@ -73,7 +73,7 @@ pub enum GrantSource {
 }
 
 impl GrantSource {
-    pub fn scope_selectable(&self) -> bool {
+    pub(crate) fn scope_selectable(&self) -> bool {
         match self {
             GrantSource::Command {
                 scope_selectable, ..
@@ -82,14 +82,14 @@ impl GrantSource {
             _ => true,
         }
     }
-    pub fn repeatable(&self) -> bool {
+    pub(crate) fn repeatable(&self) -> bool {
         match self {
             GrantSource::Command { repeatable, .. } => *repeatable,
             GrantSource::RefreshTokenEnv { .. } => false,
             _ => true,
         }
     }
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             GrantSource::Password { .. } => "password",
             GrantSource::Command { .. } => "command",
@@ -167,7 +167,7 @@ pub struct Target {
 
 impl Target {
     /// The layered behaviour for a trial whose primary client is `role`.
-    pub fn behaviour_view(&self, role: &str) -> crate::behaviour::BehaviourView {
+    pub(crate) fn behaviour_view(&self, role: &str) -> crate::behaviour::BehaviourView {
         let profile_client = self.profile.for_client(role);
         let empty = BehaviourSet::default();
         let client = self.clients.get(role);

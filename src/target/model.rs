@@ -120,7 +120,7 @@ pub struct GrantFile {
 /// The keys of a table, read off its serde type: every field of `T` appears
 /// when a default value is serialized (none is skipped), so the parser's
 /// lists of known keys cannot drift from the types.
-pub fn field_names<T: Default + Serialize>() -> Vec<String> {
+pub(crate) fn field_names<T: Default + Serialize>() -> Vec<String> {
     match serde_json::to_value(T::default()) {
         Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
         _ => Vec::new(),

@@ -3,7 +3,7 @@
 use super::super::wire::IdTokenClaims;
 use super::Defect;
 
-pub struct D;
+pub(crate) struct D;
 
 impl Defect for D {
     fn name(&self) -> &'static str {

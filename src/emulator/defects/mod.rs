@@ -66,7 +66,7 @@ mod wrong_token_type;
 
 /// A documented rule a defect can switch off (or a wrong rule it switches on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quirk {
+pub(crate) enum Quirk {
     RejectUnknownParams,
     AcceptRepeatedParams,
     AcceptGet,
@@ -93,7 +93,7 @@ pub enum Quirk {
     CorruptRefreshedIdTokenSignature,
 }
 
-pub trait Defect: Send + Sync {
+pub(crate) trait Defect: Send + Sync {
     fn name(&self) -> &'static str;
     fn description(&self) -> &'static str;
     /// Rewrite a client's resolved behaviour (at start).
@@ -190,7 +190,7 @@ static REGISTRY: &[&dyn Defect] = &[
 ];
 
 /// (name, description) of every defect, in catalog order.
-pub fn catalog() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn catalog() -> Vec<(&'static str, &'static str)> {
     REGISTRY
         .iter()
         .map(|d| (d.name(), d.description()))
@@ -199,13 +199,13 @@ pub fn catalog() -> Vec<(&'static str, &'static str)> {
 
 /// The defects one emulator runs with.
 #[derive(Default)]
-pub struct Defects {
+pub(crate) struct Defects {
     active: Vec<&'static dyn Defect>,
 }
 
 impl Defects {
     /// Look up `names`; an unknown name is an error listing the known ones.
-    pub fn select(names: &[String]) -> anyhow::Result<Defects> {
+    pub(crate) fn select(names: &[String]) -> anyhow::Result<Defects> {
         let mut active: Vec<&'static dyn Defect> = Vec::new();
         for name in names {
             let d = REGISTRY.iter().find(|d| d.name() == name).ok_or_else(|| {
@@ -219,39 +219,40 @@ impl Defects {
         Ok(Defects { active })
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.active.is_empty()
-    }
-
-    pub fn quirk(&self, q: Quirk) -> bool {
+    pub(crate) fn quirk(&self, q: Quirk) -> bool {
         self.active.iter().any(|d| d.quirk(q))
     }
 
-    pub fn behaviour(&self, b: &mut Behaviour) {
+    pub(crate) fn behaviour(&self, b: &mut Behaviour) {
         self.active.iter().for_each(|d| d.behaviour(b));
     }
 
-    pub fn token_value(&self) -> Option<String> {
+    pub(crate) fn token_value(&self) -> Option<String> {
         self.active.iter().find_map(|d| d.token_value())
     }
 
-    pub fn success_body(&self, body: &mut TokenBody) {
+    pub(crate) fn success_body(&self, body: &mut TokenBody) {
         self.active.iter().for_each(|d| d.success_body(body));
     }
 
-    pub fn headers(&self, h: &mut HeaderMap, success: bool) {
+    pub(crate) fn headers(&self, h: &mut HeaderMap, success: bool) {
         self.active.iter().for_each(|d| d.headers(h, success));
     }
 
-    pub fn error(&self, e: &mut OAuthError) {
+    pub(crate) fn error(&self, e: &mut OAuthError) {
         self.active.iter().for_each(|d| d.error(e));
     }
 
-    pub fn omitted_scope(&self, scope: &mut Vec<String>) {
+    pub(crate) fn omitted_scope(&self, scope: &mut Vec<String>) {
         self.active.iter().for_each(|d| d.omitted_scope(scope));
     }
 
-    pub fn refreshed_id_token(&self, claims: &mut IdTokenClaims, nonce: Option<&str>, iat: i64) {
+    pub(crate) fn refreshed_id_token(
+        &self,
+        claims: &mut IdTokenClaims,
+        nonce: Option<&str>,
+        iat: i64,
+    ) {
         self.active
             .iter()
             .for_each(|d| d.refreshed_id_token(claims, nonce, iat));

@@ -2,7 +2,7 @@
 
 use super::Defect;
 
-pub struct D;
+pub(crate) struct D;
 
 impl Defect for D {
     fn name(&self) -> &'static str {

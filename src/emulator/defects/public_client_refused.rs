@@ -3,7 +3,7 @@
 use super::Defect;
 use super::Quirk;
 
-pub struct D;
+pub(crate) struct D;
 
 impl Defect for D {
     fn name(&self) -> &'static str {

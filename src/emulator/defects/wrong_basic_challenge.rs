@@ -4,7 +4,7 @@ use super::super::error::{Cause, OAuthError};
 use super::Defect;
 use axum::http::StatusCode;
 
-pub struct D;
+pub(crate) struct D;
 
 impl Defect for D {
     fn name(&self) -> &'static str {

@@ -3,7 +3,7 @@
 use super::Defect;
 use axum::http::{header, HeaderMap, HeaderValue};
 
-pub struct D;
+pub(crate) struct D;
 
 impl Defect for D {
     fn name(&self) -> &'static str {

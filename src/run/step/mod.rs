@@ -32,7 +32,7 @@ pub(super) async fn run_steps(t: &mut Trial<'_>) -> Result<(), Stop> {
     t.preflight_clients().await?;
     for step in &t.scenario().file.steps {
         let name = step_name(step).unwrap_or_default();
-        if let Some(w) = &step.wait {
+        if let Some(Action::Wait(w)) = step.action() {
             wait::run(t, &name, w).await?;
             continue;
         }

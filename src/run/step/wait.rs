@@ -9,7 +9,7 @@ use crate::scenario::model::WaitAction;
 use crate::target::Clock;
 use std::time::Duration;
 
-pub(crate) async fn run(t: &mut Trial<'_>, name: &str, w: &WaitAction) -> Result<(), Stop> {
+pub async fn run(t: &mut Trial<'_>, name: &str, w: &WaitAction) -> Result<(), Stop> {
     let d = wait_duration(t, name, w)?;
     if let Clock::Virtual { .. } = &t.env().target.clock {
         return advance_virtual(t, d).await;

@@ -7,13 +7,13 @@ use crate::judge::Response;
 
 impl Trial<'_> {
     /// A grant step `name` obtained refresh token `rt`.
-    pub fn start_family(&mut self, name: &str, rt: &str) {
+    pub(crate) fn start_family(&mut self, name: &str, rt: &str) {
         self.families.insert(name.to_string(), rt.to_string());
         self.token_family.insert(rt.to_string(), name.to_string());
     }
 
     /// Track the family's current refresh token when a refresh succeeds.
-    pub fn follow_rotation(&mut self, presented: &str, r: &Response) {
+    pub(crate) fn follow_rotation(&mut self, presented: &str, r: &Response) {
         let Some(family) = self.token_family.get(presented).cloned() else {
             return;
         };
@@ -31,7 +31,7 @@ impl Trial<'_> {
 
     /// The scope the family of `token` was granted (RFC 6749 §6: an omitted
     /// scope means the original).
-    pub fn family_scope(&self, token: &str) -> Option<String> {
+    pub(crate) fn family_scope(&self, token: &str) -> Option<String> {
         self.token_family
             .get(token)
             .and_then(|g| self.responses.get(g))

@@ -98,15 +98,15 @@ impl<'a> Trial<'a> {
         self.scenario = scenario;
     }
 
-    pub fn env(&self) -> &'a RunEnv {
+    pub(crate) fn env(&self) -> &'a RunEnv {
         self.env
     }
 
-    pub fn scenario(&self) -> &'a Scenario {
+    pub(crate) fn scenario(&self) -> &'a Scenario {
         self.scenario
     }
 
-    pub fn view(&self) -> &BehaviourView {
+    pub(crate) fn view(&self) -> &BehaviourView {
         &self.view
     }
 
@@ -121,7 +121,7 @@ impl<'a> Trial<'a> {
     }
 
     /// The trial's clock: real time plus any virtual time it advanced.
-    pub fn now(&self) -> SystemTime {
+    pub(crate) fn now(&self) -> SystemTime {
         SystemTime::now() + self.offset
     }
 
@@ -130,18 +130,18 @@ impl<'a> Trial<'a> {
         self.offset
     }
 
-    pub fn add_offset(&mut self, d: Duration) {
+    pub(crate) fn add_offset(&mut self, d: Duration) {
         self.offset += d;
     }
 
     /// Every refresh and access token the trial obtained.
-    pub fn tokens(&self) -> &[String] {
+    pub(crate) fn tokens(&self) -> &[String] {
         &self.tokens
     }
 
     /// Take an HTTP permit if the trial holds none. A trial interrupted
     /// before it sent anything does not start.
-    pub async fn hold_permit(&mut self) -> Result<(), Stop> {
+    pub(crate) async fn hold_permit(&mut self) -> Result<(), Stop> {
         if self.permit.is_none() {
             let permits = self.env.permits.clone();
             self.permit = Some(
@@ -158,7 +158,7 @@ impl<'a> Trial<'a> {
     }
 
     /// A waiting trial holds no permit: waits overlap.
-    pub fn release_permit(&mut self) {
+    pub(crate) fn release_permit(&mut self) {
         self.permit = None;
     }
 
@@ -166,43 +166,43 @@ impl<'a> Trial<'a> {
         &self.findings
     }
 
-    pub fn findings_len(&self) -> usize {
+    pub(crate) fn findings_len(&self) -> usize {
         self.findings.len()
     }
 
     /// Forget the findings after the first `n` (a re-probe's verdict).
-    pub fn truncate_findings(&mut self, n: usize) {
+    pub(crate) fn truncate_findings(&mut self, n: usize) {
         self.findings.truncate(n);
     }
 
     /// Append `note` to what the findings after the first `n` saw.
-    pub fn annotate_findings(&mut self, n: usize, note: &str) {
+    pub(crate) fn annotate_findings(&mut self, n: usize, note: &str) {
         for f in &mut self.findings[n..] {
             f.actual.push_str(note);
         }
     }
 
-    pub fn add_finding(&mut self, f: Finding) {
+    pub(crate) fn add_finding(&mut self, f: Finding) {
         self.findings.push(f);
     }
 
     /// The index of the last recorded exchange, for findings to point at.
-    pub fn last_exchange(&self) -> Option<usize> {
+    pub(crate) fn last_exchange(&self) -> Option<usize> {
         self.transcript.len().checked_sub(1)
     }
 
     /// Exchanges made elsewhere (a client's preflight) that explain this trial's stop.
-    pub fn add_exchanges(&mut self, exchanges: &[Exchange]) {
+    pub(crate) fn add_exchanges(&mut self, exchanges: &[Exchange]) {
         self.transcript.extend(exchanges.iter().cloned());
     }
 
     /// Keep a step's response for later captures.
-    pub fn keep_response(&mut self, name: &str, r: &Response) {
+    pub(crate) fn keep_response(&mut self, name: &str, r: &Response) {
         self.responses.insert(name.to_string(), r.clone());
     }
 
     /// What the trial leaves for its record.
-    pub fn finish(self) -> Outcome {
+    pub(crate) fn finish(self) -> Outcome {
         Outcome {
             findings: self.findings,
             transcript: self.transcript,
@@ -221,7 +221,7 @@ impl<'a> Trial<'a> {
     }
 
     /// The URL of an endpoint, or a skip when the target has none.
-    pub fn endpoint(&self, which: crate::oauth::Endpoint) -> Result<String, Stop> {
+    pub(crate) fn endpoint(&self, which: crate::oauth::Endpoint) -> Result<String, Stop> {
         use crate::oauth::Endpoint;
         let e = &self.env.target.endpoints;
         let v = match which {
@@ -234,7 +234,7 @@ impl<'a> Trial<'a> {
     }
 
     /// The step's extra `params`, rendered.
-    pub fn params(&self, step: &Step) -> Result<Vec<(String, String)>, Stop> {
+    pub(crate) fn params(&self, step: &Step) -> Result<Vec<(String, String)>, Stop> {
         let mut out = Vec::new();
         for (k, v) in &step.params {
             out.push((k.clone(), self.render(v)?));
@@ -245,7 +245,7 @@ impl<'a> Trial<'a> {
     /// The one place a request gets its client authentication: `mode`'s
     /// credentials for `client`, assertions signed on the trial's clock for
     /// the token endpoint, and their values registered for redaction.
-    pub fn authenticate(
+    pub(crate) fn authenticate(
         &self,
         client: &Client,
         mode: AuthMode,

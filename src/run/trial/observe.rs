@@ -20,7 +20,7 @@ pub fn lifetime_bucket(secs: f64) -> &'static str {
 }
 
 impl Trial<'_> {
-    pub fn observe(&mut self, name: &str, step: &Step, r: &Response) {
+    pub(crate) fn observe(&mut self, name: &str, step: &Step, r: &Response) {
         let mut put = |k: &str, v: String| {
             self.observations.insert(format!("{name}.{k}"), v);
         };
@@ -78,7 +78,7 @@ impl Trial<'_> {
         }
     }
 
-    pub fn observe_group(&mut self, name: &str, group: &[Result<Response, String>]) {
+    pub(crate) fn observe_group(&mut self, name: &str, group: &[Result<Response, String>]) {
         let mut by: std::collections::BTreeMap<String, u32> = Default::default();
         for r in group {
             let k = match r {

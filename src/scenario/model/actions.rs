@@ -102,7 +102,7 @@ pub enum Form {
 }
 
 impl Form {
-    pub fn pairs(&self) -> Vec<(String, String)> {
+    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
         match self {
             Form::Table(t) => t.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             Form::Pairs(p) => p.clone(),

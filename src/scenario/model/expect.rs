@@ -12,7 +12,7 @@ pub enum Expectations {
 }
 
 impl Expectations {
-    pub fn all(&self) -> Vec<&Expect> {
+    pub(crate) fn all(&self) -> Vec<&Expect> {
         match self {
             Expectations::One(e) => vec![e],
             Expectations::Many(v) => v.iter().collect(),
@@ -28,7 +28,7 @@ pub enum OneOrMany<T> {
 }
 
 impl<T: Clone> OneOrMany<T> {
-    pub fn to_vec(&self) -> Vec<T> {
+    pub(crate) fn to_vec(&self) -> Vec<T> {
         match self {
             OneOrMany::One(t) => vec![t.clone()],
             OneOrMany::Many(v) => v.clone(),

@@ -145,7 +145,7 @@ pub struct Step {
 }
 
 /// The action keys, in the order `validate` names them.
-pub const ACTION_KEYS: &[&str] = &[
+pub(crate) const ACTION_KEYS: &[&str] = &[
     "grant",
     "refresh",
     "revoke",
@@ -159,7 +159,7 @@ pub const ACTION_KEYS: &[&str] = &[
 /// A step's action: the view the executor dispatches on (one file per
 /// action under `run/step/`).
 #[derive(Debug, Clone, Copy)]
-pub enum Action<'a> {
+pub(crate) enum Action<'a> {
     Grant(&'a GrantAction),
     Refresh(&'a RefreshAction),
     Revoke(&'a RevokeAction),
@@ -172,7 +172,7 @@ pub enum Action<'a> {
 
 impl Step {
     /// Every action key present, in `ACTION_KEYS` order.
-    pub fn actions(&self) -> Vec<Action<'_>> {
+    pub(crate) fn actions(&self) -> Vec<Action<'_>> {
         let mut out = Vec::new();
         out.extend(self.grant.as_ref().map(Action::Grant));
         out.extend(self.refresh.as_ref().map(Action::Refresh));
@@ -190,7 +190,7 @@ impl Step {
     }
 
     /// The step's one action (validation guarantees exactly one).
-    pub fn action(&self) -> Option<Action<'_>> {
+    pub(crate) fn action(&self) -> Option<Action<'_>> {
         match self.actions().as_slice() {
             [one] => Some(*one),
             _ => None,
@@ -198,17 +198,17 @@ impl Step {
     }
 
     /// The action key this step uses.
-    pub fn action_key(&self) -> Option<&'static str> {
+    pub(crate) fn action_key(&self) -> Option<&'static str> {
         self.action().map(|a| a.key())
     }
 
-    pub fn action_count(&self) -> usize {
+    pub(crate) fn action_count(&self) -> usize {
         self.actions().len()
     }
 }
 
 impl Action<'_> {
-    pub fn key(&self) -> &'static str {
+    pub(crate) fn key(&self) -> &'static str {
         match self {
             Action::Grant(_) => "grant",
             Action::Refresh(_) => "refresh",

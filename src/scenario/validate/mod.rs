@@ -14,9 +14,9 @@ use std::time::Duration;
 pub use step::step_name;
 
 /// A concurrent group is bounded (a million requests is refused).
-pub const MAX_CONCURRENT: u32 = 1000;
+pub(crate) const MAX_CONCURRENT: u32 = 1000;
 /// A literal wait longer than this is refused.
-pub const MAX_LITERAL_WAIT: Duration = Duration::from_secs(400 * 24 * 3600);
+pub(crate) const MAX_LITERAL_WAIT: Duration = Duration::from_secs(400 * 24 * 3600);
 
 /// A wait's duration: a humantime duration (`"90s"`, `"1h 30m"`) or a bare
 /// number of seconds (`"3600"`, `"1.5"`), as an IdP's `expires_in` reads.
@@ -49,7 +49,11 @@ impl Problems<'_> {
 }
 
 /// Validate; returns the parsed `when` conditions.
-pub fn validate(doc: &Doc, s: &ScenarioFile, builtin: bool) -> Result<Vec<Condition>, Vec<String>> {
+pub(crate) fn validate(
+    doc: &Doc,
+    s: &ScenarioFile,
+    builtin: bool,
+) -> Result<Vec<Condition>, Vec<String>> {
     let mut p = Problems {
         doc,
         found: Vec::new(),
