@@ -144,3 +144,29 @@ fn baseline_files() {
         ["b.toml:2:11: `scope/omitted-returns-original`: unknown outcome `fial` (one of fail | warn | skip | error) (did you mean `fail`?)"]
     );
 }
+
+#[test]
+fn json_files_are_located_the_same_way() {
+    let v: toml::Value = toml::from_str(SCENARIO).unwrap();
+    let json = serde_json::to_string_pretty(&v).unwrap();
+    let e = load_text(
+        "s.json",
+        &json.replace("\"title\"", "\"titel\""),
+        true,
+        false,
+    )
+    .expect_err("refused");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("s.json:") && e[0].contains("unknown key `titel` (did you mean `title`?)"),
+        "{e:?}"
+    );
+    let bad_ref = json.replace("{{grant.refresh_token}}", "{{grnat.refresh_token}}");
+    let e = load_text("s.json", &bad_ref, true, false).expect_err("refused");
+    let line = bad_ref.lines().position(|l| l.contains("grnat")).unwrap() + 1;
+    assert!(
+        e[0].starts_with(&format!("s.json:{line}:"))
+            && e[0].contains("no earlier step named `grnat`"),
+        "{e:?}"
+    );
+}
