@@ -2,67 +2,12 @@
 //! catalog's checks can be proven able to fail. A defect is a unit struct in
 //! its own file implementing [`Defect`]; the token service calls the hooks at
 //! its decision points and every hook defaults to "no change". Adding a defect
-//! is one new file plus one line in [`REGISTRY`].
+//! is one new file plus one line in `registry!` below.
 
 use super::behaviour::Behaviour;
 use super::error::OAuthError;
 use super::wire::{IdTokenClaims, TokenBody};
 use axum::http::HeaderMap;
-
-mod access_expiry_ignored;
-mod cross_client_refresh;
-mod cross_client_revocation;
-mod errors_with_status_200;
-mod expires_in_millis;
-mod expires_in_string;
-mod garbage_token_wrong_error;
-mod get_accepted;
-mod grace_never_closes;
-mod html_error_bodies;
-mod id_token_aud_changes;
-mod id_token_auth_time_changes;
-mod id_token_bad_signature;
-mod id_token_iat_stale;
-mod id_token_iss_changes;
-mod id_token_nonce_changed;
-mod id_token_nonce_on_refresh;
-mod id_token_sub_changes;
-mod idle_expiry_ignored;
-mod missing_token_wrong_error;
-mod narrowed_scope_ignored;
-mod no_cache_control;
-mod no_client_auth;
-mod no_grace;
-mod no_new_refresh_token;
-mod no_pragma;
-mod no_reuse_detection;
-mod omitted_scope_narrowed;
-mod previous_token_valid;
-mod public_client_refused;
-mod query_credentials_accepted;
-mod race_double_spend;
-mod refresh_expiry_ignored;
-mod repeated_param_accepted;
-mod revocation_ignored;
-mod revocation_keeps_access_tokens;
-mod rotated_expiry_flipped;
-mod rotated_token_introspects_active;
-mod rotated_token_narrowed;
-mod rt_for_client_credentials;
-mod rt_without_offline_access;
-mod same_access_token;
-mod scope_order_sensitive;
-mod short_tokens;
-mod two_auth_methods_accepted;
-mod unknown_param_rejected;
-mod unregistered_error_code;
-mod unrotated_token_dies;
-mod unsupported_grant_wrong_error;
-mod widened_scope_accepted;
-mod widened_scope_wrong_error;
-mod wrong_basic_challenge;
-mod wrong_content_type;
-mod wrong_token_type;
 
 /// A documented rule a defect can switch off (or a wrong rule it switches on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,71 +68,80 @@ pub(crate) trait Defect: Send + Sync {
     }
 }
 
-/// Every known defect, one line each.
-static REGISTRY: &[&dyn Defect] = &[
+/// Declares each defect's module and registers it: one line per defect, in
+/// catalog order (the order `--list-defects` and the defect matrix use).
+macro_rules! registry {
+    ($($defect:ident,)*) => {
+        $(mod $defect;)*
+        /// Every known defect.
+        static REGISTRY: &[&dyn Defect] = &[$(&$defect::D),*];
+    };
+}
+
+registry! {
     // issuance
-    &rt_without_offline_access::D,
-    &rt_for_client_credentials::D,
-    &no_cache_control::D,
-    &no_pragma::D,
-    &expires_in_string::D,
-    &expires_in_millis::D,
-    &wrong_token_type::D,
-    &short_tokens::D,
-    &wrong_content_type::D,
-    &same_access_token::D,
+    rt_without_offline_access,
+    rt_for_client_credentials,
+    no_cache_control,
+    no_pragma,
+    expires_in_string,
+    expires_in_millis,
+    wrong_token_type,
+    short_tokens,
+    wrong_content_type,
+    same_access_token,
     // refresh and scope
-    &unknown_param_rejected::D,
-    &widened_scope_accepted::D,
-    &widened_scope_wrong_error::D,
-    &omitted_scope_narrowed::D,
-    &narrowed_scope_ignored::D,
-    &rotated_token_narrowed::D,
-    &scope_order_sensitive::D,
+    unknown_param_rejected,
+    widened_scope_accepted,
+    widened_scope_wrong_error,
+    omitted_scope_narrowed,
+    narrowed_scope_ignored,
+    rotated_token_narrowed,
+    scope_order_sensitive,
     // rotation
-    &previous_token_valid::D,
-    &no_new_refresh_token::D,
-    &grace_never_closes::D,
-    &no_grace::D,
-    &no_reuse_detection::D,
-    &unrotated_token_dies::D,
-    &race_double_spend::D,
+    previous_token_valid,
+    no_new_refresh_token,
+    grace_never_closes,
+    no_grace,
+    no_reuse_detection,
+    unrotated_token_dies,
+    race_double_spend,
     // expiry
-    &refresh_expiry_ignored::D,
-    &idle_expiry_ignored::D,
-    &access_expiry_ignored::D,
-    &rotated_expiry_flipped::D,
+    refresh_expiry_ignored,
+    idle_expiry_ignored,
+    access_expiry_ignored,
+    rotated_expiry_flipped,
     // client binding and authentication
-    &cross_client_refresh::D,
-    &no_client_auth::D,
-    &wrong_basic_challenge::D,
-    &public_client_refused::D,
-    &query_credentials_accepted::D,
-    &two_auth_methods_accepted::D,
+    cross_client_refresh,
+    no_client_auth,
+    wrong_basic_challenge,
+    public_client_refused,
+    query_credentials_accepted,
+    two_auth_methods_accepted,
     // revocation and introspection
-    &revocation_ignored::D,
-    &revocation_keeps_access_tokens::D,
-    &cross_client_revocation::D,
-    &rotated_token_introspects_active::D,
+    revocation_ignored,
+    revocation_keeps_access_tokens,
+    cross_client_revocation,
+    rotated_token_introspects_active,
     // errors
-    &errors_with_status_200::D,
-    &html_error_bodies::D,
-    &missing_token_wrong_error::D,
-    &garbage_token_wrong_error::D,
-    &unsupported_grant_wrong_error::D,
-    &repeated_param_accepted::D,
-    &get_accepted::D,
-    &unregistered_error_code::D,
+    errors_with_status_200,
+    html_error_bodies,
+    missing_token_wrong_error,
+    garbage_token_wrong_error,
+    unsupported_grant_wrong_error,
+    repeated_param_accepted,
+    get_accepted,
+    unregistered_error_code,
     // oidc
-    &id_token_sub_changes::D,
-    &id_token_nonce_on_refresh::D,
-    &id_token_nonce_changed::D,
-    &id_token_bad_signature::D,
-    &id_token_iat_stale::D,
-    &id_token_auth_time_changes::D,
-    &id_token_aud_changes::D,
-    &id_token_iss_changes::D,
-];
+    id_token_sub_changes,
+    id_token_nonce_on_refresh,
+    id_token_nonce_changed,
+    id_token_bad_signature,
+    id_token_iat_stale,
+    id_token_auth_time_changes,
+    id_token_aud_changes,
+    id_token_iss_changes,
+}
 
 /// (name, description) of every defect, in catalog order.
 pub(crate) fn catalog() -> Vec<(&'static str, &'static str)> {
