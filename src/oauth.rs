@@ -144,6 +144,16 @@ pub const TOKEN_FIELDS: &[(&str, &str)] = &[
     ("code", "code"),
 ];
 
+/// The client roles scenarios name: `main` (required of every target), `other`
+/// (a second confidential client), `public` (a public client). User
+/// scenarios may name roles of their own starting with `x_`.
+pub const CLIENT_ROLES: [&str; 3] = ["main", "other", "public"];
+
+/// A role a scenario may name: one of [`CLIENT_ROLES`], or a user role `x_*`.
+pub fn is_client_role(role: &str) -> bool {
+    CLIENT_ROLES.contains(&role) || (role.starts_with("x_") && role.len() > 2)
+}
+
 /// The `client_assertion_type` of JWT client assertions (RFC 7523 §2.2).
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 

@@ -56,6 +56,16 @@ fn scenario_files() {
         scenario(&SCENARIO.replace("status = 200", "statsu = 200")),
         ["s.toml:12:12: unknown key `statsu` (did you mean `status`?) (expected one of `level`, `refs`, `setting`, `when`, `because`, `precondition`, `status`, `error`, `error_registered`, `present`, `absent`, `content_type`, `json`, `headers`, `scope`, `id_token`, `active`, `count`)"]
     );
+    // A client role outside the vocabulary: located, with a hint (it used to
+    // pass `validate` and skip every trial).
+    assert_eq!(
+        scenario(&SCENARIO.replace("level = \"must\"", "level = \"must\"\nclient = \"mian\"")),
+        ["s.toml:5:10: unknown client role `mian` (did you mean `main`?) (roles: main, other, public; user roles start with `x_`)"]
+    );
+    assert_eq!(
+        scenario(&SCENARIO.replace("grant = {}", "grant = { client = \"publik\" }")),
+        ["s.toml:7:20: step `grant`: unknown client role `publik` (did you mean `public`?) (roles: main, other, public; user roles start with `x_`)"]
+    );
     // A value the types accept but the language does not, at the value.
     assert_eq!(
         scenario(&SCENARIO.replace("{{grant.refresh_token}}", "{{grnat.refresh_token}}")),

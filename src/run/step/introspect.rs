@@ -10,6 +10,11 @@ pub(super) async fn run(
     step: &Step,
     a: &IntrospectAction,
 ) -> Result<Produced, Stop> {
-    let shape = (&a.client, a.token.as_str(), &a.token_type_hint, a.auth);
-    super::token_request(t, name, step, Endpoint::Introspection, shape).await
+    let call = super::TokenCall {
+        client: a.client.as_ref(),
+        token: &a.token,
+        hint: a.token_type_hint.as_ref(),
+        auth: a.auth,
+    };
+    super::token_request(t, name, step, Endpoint::Introspection, call).await
 }

@@ -15,7 +15,8 @@ pub(super) mod wait;
 pub(super) use super::judge_step::Produced;
 use super::trial::{Stop, Trial};
 use crate::judge::Response;
-use crate::scenario::model::{Action, Step};
+use crate::oauth::Endpoint;
+use crate::scenario::model::{Action, AuthMode, Step};
 use crate::scenario::validate::step_name;
 use std::time::Duration;
 
@@ -131,34 +132,32 @@ fn reprobe_pause(skew: Duration) -> Duration {
     (skew / 5).clamp(Duration::from_millis(100), Duration::from_secs(1))
 }
 
-/// Revocation (RFC 7009) and introspection (RFC 7662) share one request shape:
-/// the token, an optional hint, the step's params, the client's authentication.
+/// What a revocation (RFC 7009) or an introspection (RFC 7662) sends: one
+/// request shape for both.
+pub(super) struct TokenCall<'a> {
+    pub client: Option<&'a String>,
+    pub token: &'a str,
+    pub hint: Option<&'a String>,
+    pub auth: Option<AuthMode>,
+}
+
+/// The token, its hint, the step's params, the client's authentication.
 pub(super) async fn token_request(
     t: &mut Trial<'_>,
     name: &str,
     step: &Step,
-    endpoint: crate::oauth::Endpoint,
-    shape: (
-        &Option<String>,
-        &str,
-        &Option<String>,
-        Option<crate::scenario::model::AuthMode>,
-    ),
+    endpoint: Endpoint,
+    call: TokenCall<'_>,
 ) -> Result<Produced, Stop> {
-    let (client, token, hint, auth) = shape;
-    let client = t.client(client.as_ref())?;
+    let client = t.client(call.client)?;
     let url = t.endpoint(endpoint)?;
-    let mut form = vec![("token".to_string(), t.render(token)?)];
-    if let Some(h) = hint {
+    let mut form = vec![("token".to_string(), t.render(call.token)?)];
+    if let Some(h) = call.hint {
         form.push(("token_type_hint".into(), t.render(h)?));
     }
     form.extend(t.params(step)?);
     let mut req = super::http::Request::post_form(&url, form);
-    t.authenticate(
-        &client,
-        auth.unwrap_or(crate::scenario::model::AuthMode::Default),
-        &mut req,
-    )?;
+    t.authenticate(&client, call.auth.unwrap_or(AuthMode::Default), &mut req)?;
     let r = t.send(name, req, None).await?;
     Ok(Produced::one(r))
 }

@@ -113,6 +113,11 @@ fn check_header(p: &mut Problems<'_>, s: &ScenarioFile, builtin: bool) -> Vec<Co
             p.at(&["refs", &i.to_string()], format!("malformed ref `{r}` (expected `<doc>#<section>` with doc one of {}, `seed:NNN` or `vendor:<name>`)", crate::clause::DOCS.join(", ")));
         }
     }
+    if let Some(role) = &s.client {
+        if !crate::oauth::is_client_role(role) {
+            p.at(&["client"], unknown_role_message(role));
+        }
+    }
     let mut conditions = Vec::new();
     for (i, w) in s.when.iter().enumerate() {
         match Condition::parse(w) {
@@ -121,6 +126,16 @@ fn check_header(p: &mut Problems<'_>, s: &ScenarioFile, builtin: bool) -> Vec<Co
         }
     }
     conditions
+}
+
+/// "unknown client role `mian` (did you mean `main`?) ...".
+fn unknown_role_message(role: &str) -> String {
+    let roles = crate::oauth::CLIENT_ROLES;
+    format!(
+        "unknown client role `{role}`{} (roles: {}; user roles start with `x_`)",
+        crate::doc::suggest(role, &roles),
+        roles.join(", ")
+    )
 }
 
 /// Problems with `guarded_by` names that are not defects of the emulator.

@@ -117,8 +117,9 @@ fn check_templates(
     }
 }
 
-/// The values of the step's action: counts, waits, endpoints, methods.
+/// The values of the step's action: client roles, counts, waits, endpoints, methods.
 fn check_actions(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
+    check_roles(p, at, step, name);
     if let Some(c) = &step.concurrent {
         if c.count == 0 || c.count > MAX_CONCURRENT {
             p.at(
@@ -182,6 +183,33 @@ fn check_actions(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
     }
 }
 
+/// The client role each action names.
+fn check_roles(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
+    use super::super::model::Action;
+    let (key, role) = match step.action() {
+        Some(Action::Grant(a)) => ("grant", &a.client),
+        Some(Action::Refresh(a)) => ("refresh", &a.client),
+        Some(Action::Revoke(a)) => ("revoke", &a.client),
+        Some(Action::Introspect(a)) => ("introspect", &a.client),
+        Some(Action::ClientCredentials(a)) => ("client_credentials", &a.client),
+        Some(Action::Request(a)) => ("request", &a.client),
+        Some(Action::Concurrent(a)) => ("concurrent", &a.refresh.client),
+        Some(Action::Wait(_)) | None => return,
+    };
+    let Some(role) = role else { return };
+    if !crate::oauth::is_client_role(role) {
+        let mut keys = vec![key];
+        if key == "concurrent" {
+            keys.push("refresh");
+        }
+        keys.push("client");
+        p.at(
+            &path(at, &keys),
+            format!("step `{name}`: {}", super::unknown_role_message(role)),
+        );
+    }
+}
+
 /// Every string of a serialized step with its key path.
 fn collect_strings(
     v: &serde_json::Value,
@@ -238,6 +266,9 @@ fn check_path(
                     "`{}`: expected client.<role>.id or client.<role>.auth",
                     path.join(".")
                 ));
+            }
+            if !crate::oauth::is_client_role(&path[1]) {
+                return Some(super::unknown_role_message(&path[1]));
             }
         }
         "target" => {
