@@ -29,8 +29,9 @@ pub mod token_scan;
 
 use encodings::{encoded_forms, form_encode};
 
-/// Values shorter than this are not redacted: replacing every `abc` would
-/// wreck the output and such a value is no secret worth the name.
+/// Run-time tokens shorter than this are not redacted: replacing every `abc`
+/// would wreck the output, and an IdP chooses its tokens. Configured secrets
+/// are redacted whatever their length.
 pub(crate) const MIN_LEN: usize = 4;
 
 /// Patterns longer than this (a hostile IdP's megabyte "token") are not put
@@ -88,9 +89,13 @@ impl Redactor {
 
     /// Registers a secret under `label` (e.g. `‹secret:main›`). A value that is
     /// already registered keeps its first label.
+    ///
+    /// A configured secret is redacted whatever its length (a short one may
+    /// over-redact, which is the lesser harm); only run-time tokens shorter
+    /// than [`MIN_LEN`] are left alone.
     pub fn add_secret(&self, value: &str, label: &str) {
         let mut g = self.inner.write();
-        g.register(value, label);
+        g.register(value, label, 1);
     }
 
     /// Registers the HTTP Basic credentials of a client: the base64 of
@@ -98,12 +103,13 @@ impl Redactor {
     /// (and, when not yet known, the secret itself), all under `label`.
     pub(crate) fn add_basic(&self, client_id: &str, secret: &str, label: &str) {
         let mut g = self.inner.write();
-        g.register(&format!("{client_id}:{secret}"), label);
+        g.register(&format!("{client_id}:{secret}"), label, 1);
         g.register(
             &format!("{}:{}", form_encode(client_id), form_encode(secret)),
             label,
+            1,
         );
-        g.register(secret, label);
+        g.register(secret, label, 1);
     }
 
     /// Registers a token captured at run time and returns its label:
@@ -126,7 +132,7 @@ impl Redactor {
             label = format!("‹{base}#{n}›");
             n += 1;
         }
-        g.register(value, &label);
+        g.register(value, &label, MIN_LEN);
         label
     }
 
@@ -234,7 +240,8 @@ impl Redactor {
 }
 
 impl Inner {
-    fn register(&mut self, value: &str, label: &str) {
+    /// `value` and its encoded forms, those of at least `min_len` characters.
+    fn register(&mut self, value: &str, label: &str, min_len: usize) {
         if value.is_empty() {
             return;
         }
@@ -244,11 +251,11 @@ impl Inner {
                 .entry(label.to_string())
                 .or_insert_with(|| value.to_string());
         }
-        if value.chars().count() < MIN_LEN {
+        if value.chars().count() < min_len {
             return;
         }
         for p in encoded_forms(value) {
-            if p.chars().count() >= MIN_LEN && !self.patterns.contains_key(&p) {
+            if p.chars().count() >= min_len && !self.patterns.contains_key(&p) {
                 self.patterns.insert(p.clone(), label.to_string());
                 if p.len() > LONG_PATTERN {
                     self.long.push(p);

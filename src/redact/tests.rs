@@ -164,13 +164,35 @@ fn longest_match_wins() {
 }
 
 #[test]
-fn short_values_are_ignored() {
+fn short_tokens_are_ignored() {
     let r = Redactor::new();
-    r.add_secret("abc", "‹secret:x›");
+    r.add_token("abc", "rt", "grant");
     assert_eq!(r.redact("abc abcabc"), "abc abcabc");
-    r.add_secret("abcd", "‹secret:y›");
-    assert_eq!(r.redact("abc abcd"), "abc ‹secret:y›");
+    r.add_token("abcd", "rt", "rotate");
+    assert_eq!(r.redact("abc abcd"), "abc ‹rt:rotate›");
     assert_eq!(r.redact(""), "");
+}
+
+#[test]
+fn short_secrets_are_redacted_in_every_encoding() {
+    // `password=pw1` and `client_secret=k9Q` once reached every report.
+    let r = Redactor::new();
+    r.add_secret("pw1", "‹password:target›");
+    r.add_basic("app", "k9Q", "‹basic:main›");
+    let basic = STANDARD.encode("app:k9Q");
+    let out = r.redact(&format!(
+        "password=pw1&client_secret=k9Q {basic} {}",
+        STANDARD.encode("pw1")
+    ));
+    assert!(
+        !out.contains("pw1") && !out.contains("k9Q") && !out.contains(&basic),
+        "{out}"
+    );
+    assert!(!out.contains(&STANDARD.encode("pw1")), "{out}");
+    assert!(
+        out.contains("‹password:target›") && out.contains("‹basic:main›"),
+        "{out}"
+    );
 }
 
 #[test]
