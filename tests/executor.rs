@@ -184,3 +184,63 @@ async fn a_live_wait_beyond_max_wait_is_a_skip_that_says_why() {
         other => panic!("expected skip, got {other:?}"),
     }
 }
+
+const SIGNED: &str = r#"
+id = "t/sig"
+title = "signature"
+refs = ["oidc-core#12.2"]
+level = "must"
+[[step]]
+grant = {}
+[[step]]
+refresh = { token = "{{grant.refresh_token}}" }
+expect = { status = 200, id_token = { signature = true } }
+"#;
+
+/// An id_token signature is never a pass without keys to verify it with
+/// (it used to pass for `alg=none` when the JWKS was unusable): a JWKS that
+/// does not load is an error, and a target that publishes none is skipped
+/// before the first request.
+#[tokio::test]
+async fn an_id_token_signature_without_usable_keys_is_never_a_pass() {
+    // An unsigned id_token, and a "JWKS" endpoint that answers HTML.
+    let unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
+    let script: Script = Arc::new(move |seen: &Seen| {
+        if seen.path.ends_with("/jwks") {
+            return raw(200, "text/html", "<html>not a key set</html>");
+        }
+        json(
+            200,
+            serde_json::json!({
+                "access_token": "at-canary-value-1234", "token_type": "Bearer",
+                "expires_in": 3600, "refresh_token": format!("rt-{}", rand::random::<u32>()),
+                "id_token": unsigned,
+            }),
+        )
+    });
+    let idp = start(script).await;
+    let s = load_text("t.toml", SIGNED, false, false).unwrap();
+    for (jwks, want) in [
+        (Some(format!("{}/jwks", idp.base_url)), "error"),
+        (None, "skip"),
+    ] {
+        let mut target = target_for(&idp.base_url, PROFILE);
+        target.endpoints.jwks = jwks;
+        let env = RunEnv::new(
+            target,
+            Arc::new(Redactor::new()),
+            Arc::new(tokio::sync::Semaphore::new(4)),
+            RunOptions::default(),
+        )
+        .unwrap();
+        let r = refresh_conformance::run::execute(&env, &s, "test-idp/t/sig".into(), None).await;
+        assert_eq!(r.outcome.label(), want, "{}", r.details());
+        match want {
+            "error" => assert!(r.message.contains("cannot be checked"), "{}", r.message),
+            _ => {
+                assert!(r.message.contains("publishes no JWKS"), "{}", r.message);
+                assert!(r.transcript.is_empty(), "skipped before any request");
+            }
+        }
+    }
+}

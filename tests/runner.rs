@@ -161,3 +161,77 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(runner::exit_code(&[rec(err.clone())], false), 3);
     assert_eq!(runner::exit_code(&[rec(err), rec(fail)], false), 1);
 }
+
+/// A trial that does not run is never shown as passed: with `--ignored` only
+/// the ignored scenario runs and the others are filtered out; without it the
+/// ignored scenario is listed as ignored, not `ok`.
+#[test]
+fn trials_that_do_not_run_are_never_shown_as_passed() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let script: Script = Arc::new(|_: &Seen| token_response("rt-1"));
+    let idp = rt.block_on(start(script));
+    let ignored = {
+        let text = r#"
+id = "t/long"
+title = "t"
+refs = ["rfc6749#6"]
+level = "must"
+ignored = true
+[[step]]
+grant = {}
+"#;
+        load_text("long.toml", text, false, false).unwrap()
+    };
+    for (filters, ran, lines) in [
+        (
+            Filters {
+                ignored: true,
+                ..Default::default()
+            },
+            1,
+            [("test-idp/t/long ... ", "ok"), ("test-idp/t/a ... ", "")],
+        ),
+        (
+            Filters::default(),
+            1,
+            [
+                ("test-idp/t/long ... ", "ignored"),
+                ("test-idp/t/a ... ", "ok"),
+            ],
+        ),
+    ] {
+        let logfile = tempfile::NamedTempFile::new().unwrap();
+        let console = Console {
+            logfile: Some(logfile.path().display().to_string()),
+            ..Default::default()
+        };
+        let result = runner::run(
+            &rt,
+            vec![target_for(&idp.base_url, PROFILE)],
+            vec![scenario("a", "0s"), ignored.clone()],
+            &filters,
+            &RunOptions::default(),
+            &console,
+            Arc::new(Redactor::new()),
+        )
+        .unwrap();
+        let log = std::fs::read_to_string(logfile.path()).unwrap();
+        assert_eq!(result.records.len(), ran, "{log}");
+        for (name, status) in lines {
+            let line = log
+                .lines()
+                .find(|l| l.contains(name.trim_end_matches(" ... ")));
+            match status {
+                "" => assert!(line.is_none(), "{name} should be filtered out: {log}"),
+                s => assert!(
+                    line.is_some_and(|l| l.trim_end().ends_with(s)),
+                    "{name} should be `{s}`: {log}"
+                ),
+            }
+        }
+        assert!(log.contains("1 passed"), "{log}");
+    }
+}

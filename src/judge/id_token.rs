@@ -26,12 +26,19 @@ pub(crate) fn check(
         return Ok(out);
     };
     if e.signature == Some(true) {
-        if let SignatureCheck::Invalid(why) = verify(jwt) {
-            out.push(Mismatch::new(
+        match verify(jwt) {
+            SignatureCheck::Valid => {}
+            SignatureCheck::Invalid(why) => out.push(Mismatch::new(
                 "id_token signature",
                 "valid against the JWKS",
                 why,
-            ));
+            )),
+            // Without keys there is nothing to check against: never a pass.
+            SignatureCheck::Unavailable(why) => {
+                return Err(Unresolved::Error(format!(
+                    "the id_token signature cannot be checked: {why}"
+                )))
+            }
         }
     }
     let Some(c) = claims(jwt) else {

@@ -6,9 +6,14 @@ use jsonwebtoken::jwk::JwkSet;
 
 /// `jwt` against `jwks` (None or an error: the keys could not be had).
 pub(crate) fn verify_signature(jwt: &str, jwks: Option<&Result<JwkSet, String>>) -> SignatureCheck {
-    let Some(Ok(set)) = jwks else {
-        return SignatureCheck::NoJwks;
+    let set = match jwks {
+        Some(Ok(set)) => set,
+        Some(Err(why)) => return SignatureCheck::Unavailable(why.clone()),
+        None => return SignatureCheck::Unavailable("the JWKS was not fetched".into()),
     };
+    if set.keys.is_empty() {
+        return SignatureCheck::Unavailable("the JWKS holds no key".into());
+    }
     let header = match jsonwebtoken::decode_header(jwt) {
         Ok(h) => h,
         Err(e) => return SignatureCheck::Invalid(format!("undecodable JWT header: {e}")),

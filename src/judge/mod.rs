@@ -103,8 +103,9 @@ pub(crate) fn excerpt(s: &str, n: usize) -> String {
 pub(crate) enum SignatureCheck {
     Valid,
     Invalid(String),
-    /// The target publishes no JWKS: the signature is not judged.
-    NoJwks,
+    /// The keys could not be had (the JWKS did not load, or holds no key):
+    /// without keys a signature is never judged valid; the trial is an error.
+    Unavailable(String),
 }
 
 /// What the judge needs besides the expectation.

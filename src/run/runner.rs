@@ -80,7 +80,14 @@ pub fn run_with_cancel(
     let mut handles = Vec::new();
     for p in &planned {
         if !p.runs || console.list {
-            trials.push(Trial::test(p.name.clone(), || Ok(())).with_ignored_flag(p.ignored));
+            // Never run: libtest-mimic decides from the same flags as the plan
+            // (ignored scenarios print `ignored`, the others are filtered out
+            // under --ignored), and should it call this anyway, it is a skip:
+            // a trial that did not run is never shown as passed.
+            let why = not_run_reason(p, filters);
+            let t =
+                Trial::ignorable_test(p.name.clone(), move || Ok(Completion::ignored_with(why)));
+            trials.push(t.with_ignored_flag(p.ignored));
             handles.push(None);
             continue;
         }
@@ -112,8 +119,10 @@ pub fn run_with_cancel(
         test_threads: Some(threads),
         color: console.color,
         logfile: console.logfile.clone(),
-        // Filtering and ignoring were decided by the plan.
-        include_ignored: true,
+        // FILTER words were applied by the plan; ignoring follows the same
+        // flags, so what libtest-mimic runs is exactly what the plan runs.
+        ignored: filters.ignored,
+        include_ignored: filters.include_ignored,
         ..Arguments::default()
     };
     let _conclusion = libtest_mimic::run(&args, trials);
@@ -124,6 +133,17 @@ pub fn run_with_cancel(
         .filter_map(|rx| rx.try_recv().ok())
         .collect();
     Ok(RunResult { records, planned })
+}
+
+/// Why a planned trial does not run.
+fn not_run_reason(p: &Planned, filters: &Filters) -> String {
+    if p.ignored {
+        "ignored: run with --ignored or --include-ignored".into()
+    } else if filters.ignored {
+        "not run: --ignored runs only scenarios marked `ignored`".into()
+    } else {
+        "not run".into()
+    }
 }
 
 fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic::Failed> {

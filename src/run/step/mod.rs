@@ -28,8 +28,10 @@ use std::time::Duration;
 /// expire behind other trials' grants; a waiting trial holds nothing
 /// (docs/outcomes.md, "The runner").
 pub(super) async fn run_steps(t: &mut Trial<'_>) -> Result<(), Stop> {
-    // A trial that would wait too long is skipped before it spends a request.
+    // A trial that would wait too long, or has nothing to check a signature
+    // against, is skipped before it spends a request.
     super::wait_plan::check_total_wait(t)?;
+    check_jwks_published(t)?;
     t.preflight_clients().await?;
     for step in &t.scenario().file.steps {
         let name = step_name(step).unwrap_or_default();
@@ -104,6 +106,26 @@ async fn run_action(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<Produc
         Some(Action::Request(a)) => request::run(t, name, step, a).await,
         Some(Action::Wait(_)) | None => Err(Stop::Error(format!("step `{name}` has no action"))),
     }
+}
+
+/// A scenario that checks id_token signatures against a target that
+/// publishes no JWKS is skipped, saying so, before its first request.
+fn check_jwks_published(t: &Trial<'_>) -> Result<(), Stop> {
+    let wants = t.scenario().file.steps.iter().any(|s| {
+        s.expect.as_ref().is_some_and(|e| {
+            e.all().iter().any(|x| {
+                x.id_token
+                    .as_ref()
+                    .is_some_and(|i| i.signature == Some(true))
+            })
+        })
+    });
+    if wants && t.env().target.endpoints.jwks.is_none() {
+        return Err(Stop::Skip(
+            "the target publishes no JWKS (no `jwks_uri` in its metadata or target file): an id_token signature cannot be verified".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A field the scenario `needs` that the response lacks: the trial cannot judge.
