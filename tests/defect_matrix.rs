@@ -166,3 +166,35 @@ fn each_defect_is_caught(
     }
     caught
 }
+
+/// OIDC Core §12.2: a refreshed id_token SHOULD NOT carry a nonce, and one it
+/// carries MUST be the original. A different nonce is a failure; the
+/// original repeated is a warning (both were warnings once).
+#[test]
+fn a_changed_nonce_fails_and_a_repeated_one_warns() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let scenarios: Vec<Scenario> = load::builtin()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id() == "oidc/id-token-nonce-absent")
+        .collect();
+    let scenarios = Arc::new(scenarios);
+    for (defect, want) in [
+        ("id-token-nonce-changed", "fail"),
+        ("id-token-nonce-on-refresh", "warn"),
+    ] {
+        let records = run_catalog(&rt, &scenarios, &[defect.to_string()]);
+        let judged: Vec<_> = records
+            .iter()
+            .filter(|r| !matches!(r.outcome, Outcome::Skip { .. }))
+            .collect();
+        assert!(!judged.is_empty(), "{defect}: no profile judged it");
+        for r in judged {
+            assert_eq!(r.outcome.label(), want, "{defect}: {}", r.details());
+            assert!(r.details().contains("oidc-core#12.2"), "{}", r.details());
+        }
+    }
+}
