@@ -244,3 +244,30 @@ async fn an_id_token_signature_without_usable_keys_is_never_a_pass() {
         }
     }
 }
+
+/// Scenarios about a confidential client's credentials do not apply to a
+/// target whose main client is public (Okta's SPA and native apps): a skip
+/// before the first request that says so, never a spec violation.
+#[tokio::test]
+async fn confidential_client_scenarios_do_not_apply_to_a_public_main_client() {
+    let catalog = refresh_conformance::scenario::load::builtin().unwrap();
+    let mut target = target_for("http://127.0.0.1:9", PROFILE);
+    let main = target.clients.get_mut("main").unwrap();
+    main.auth = refresh_conformance::oauth::AuthMethod::None;
+    main.secret = None;
+    for id in [
+        "client/confidential-client-must-authenticate",
+        "client/wrong-basic-secret-challenge",
+        "client/two-auth-methods-refused",
+        "client/query-string-credentials-refused",
+        "issuance/no-refresh-token-for-client-credentials",
+    ] {
+        let s = catalog.iter().find(|s| s.id() == id).unwrap();
+        let why = refresh_conformance::run::plan::applicability(&target, s);
+        assert!(
+            why.as_deref()
+                .is_some_and(|w| w.contains("client_type == confidential") && w.contains("public")),
+            "{id}: {why:?}"
+        );
+    }
+}

@@ -110,6 +110,10 @@ impl BehaviourView {
 
     /// The value of `key`, or None when it is unknown for this trial.
     pub(crate) fn get(&self, key: &str) -> Option<Value> {
+        if key == "client_type" {
+            let t = if self.client_is_public { "public" } else { "confidential" };
+            return Some(Value::Text(t.into()));
+        }
         let stated = self.values.get(key)?;
         if self.live && stated.unverified {
             return None;

@@ -98,8 +98,22 @@ pub const VOCABULARY: &[KeyDef] = &[
     },
 ];
 
+/// Keys a trial knows without anyone stating them, derived from the target.
+/// Scenarios read them (`when = ["client_type == confidential"]`); profiles
+/// and targets cannot state them.
+pub const DERIVED: &[KeyDef] = &[KeyDef {
+    key: "client_type",
+    kind: Kind::Enum(&["confidential", "public"]),
+    meaning: "the trial's client authenticates (confidential) or not (`auth = \"none\"`: public)",
+}];
+
+/// A key scenarios may read: a vocabulary key or a derived one.
 pub(crate) fn key_def(key: &str) -> Option<&'static KeyDef> {
-    VOCABULARY.iter().find(|d| d.key == key)
+    VOCABULARY.iter().chain(DERIVED).find(|d| d.key == key)
+}
+
+pub(crate) fn is_derived(key: &str) -> bool {
+    DERIVED.iter().any(|d| d.key == key)
 }
 
 /// User keys (`x_*`) are accepted with any value.
@@ -165,6 +179,11 @@ pub(crate) fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String>
             toml::Value::String(s) => Value::Text(s.clone()),
             other => Value::Text(other.to_string()),
         });
+    }
+    if is_derived(key) {
+        return Err(format!(
+            "`{key}` is known from the target itself (a client's `auth`) and cannot be stated"
+        ));
     }
     let def = key_def(key).ok_or_else(|| unknown_key_message(key))?;
     match (def.kind, raw) {
