@@ -271,3 +271,90 @@ async fn confidential_client_scenarios_do_not_apply_to_a_public_main_client() {
         );
     }
 }
+
+const NEEDS_ID_TOKEN: &str = r#"
+id = "t/idt"
+title = "id_token on refresh"
+refs = ["oidc-core#12.2"]
+level = "must"
+[[step]]
+grant = {}
+needs = ["id_token"]
+[[step]]
+refresh = { token = "{{grant.refresh_token}}", scope = "openid offline_access" }
+needs = ["id_token"]
+expect = { status = 200, id_token = { claims = { sub = { eq = "{{grant.id_token.claims.sub}}" } } } }
+"#;
+
+/// A step that `needs` a field is never a silent skip when the request
+/// failed (the refresh's own expectations fail, with its exchange), nor when
+/// the target states that the field comes back (a profile mismatch naming
+/// the setting). Both were skips, and the run exited 0.
+#[tokio::test]
+async fn a_missing_needed_field_after_a_request_is_judged_not_skipped() {
+    let id_token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
+    let grant = move || {
+        json(
+            200,
+            serde_json::json!({
+                "access_token": "at-canary-value-1234", "token_type": "Bearer", "expires_in": 3600,
+                "refresh_token": "rt-canary-value-5678", "id_token": id_token,
+                "scope": "openid offline_access",
+            }),
+        )
+    };
+    let refused: Script =
+        Arc::new(
+            move |seen: &Seen| match seen.form.get("grant_type").map(String::as_str) {
+                Some("password") => grant(),
+                _ => json(400, serde_json::json!({ "error": "invalid_grant" })),
+            },
+        );
+    let without: Script =
+        Arc::new(
+            move |seen: &Seen| match seen.form.get("grant_type").map(String::as_str) {
+                Some("password") => grant(),
+                _ => token_response("rt-canary-value-9999"),
+            },
+        );
+    let s = load_text("t.toml", NEEDS_ID_TOKEN, false, false).unwrap();
+    for (script, stated, want, words) in [
+        (refused, None, "fail", "status"),
+        (
+            without.clone(),
+            Some("always"),
+            "fail",
+            "id_token_on_refresh",
+        ),
+        (without, None, "skip", "carries no `id_token`"),
+    ] {
+        let idp = start(script).await;
+        let mut target = target_for(&idp.base_url, PROFILE);
+        if let Some(v) = stated {
+            let mut t = toml::Table::new();
+            t.insert("id_token_on_refresh".into(), toml::Value::String(v.into()));
+            target.behaviour =
+                refresh_conformance::behaviour::BehaviourSet::from_table(&t).unwrap();
+        }
+        let env = RunEnv::new(
+            target,
+            Arc::new(Redactor::new()),
+            Arc::new(tokio::sync::Semaphore::new(4)),
+            RunOptions::default(),
+        )
+        .unwrap();
+        let r = refresh_conformance::run::execute(&env, &s, "test-idp/t/idt".into(), None).await;
+        assert_eq!(r.outcome.label(), want, "{}", r.details());
+        assert!(r.details().contains(words), "{}", r.details());
+        assert!(
+            r.transcript.iter().any(|e| e.step == "refresh"),
+            "the refresh exchange is kept: {}",
+            r.details()
+        );
+        if stated.is_some() {
+            let f = &r.findings[0];
+            assert_eq!(f.kind, FailKind::ProfileMismatch);
+            assert_eq!(f.setting.as_deref(), Some("id_token_on_refresh"));
+        }
+    }
+}

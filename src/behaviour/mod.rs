@@ -31,7 +31,7 @@ impl BehaviourSet {
     /// Parse a `[behaviour]` table: plain values (`grace_period = "30s"`) or
     /// annotated ones (`grace_period = { value = "30s", source = "seed:002", unverified = true }`).
     /// Errors are `(key, message)` so the caller can locate the key in its file.
-    pub(crate) fn from_table(table: &toml::Table) -> Result<BehaviourSet, (String, String)> {
+    pub fn from_table(table: &toml::Table) -> Result<BehaviourSet, (String, String)> {
         let mut values = BTreeMap::new();
         for (key, raw) in table {
             let (raw_value, source, unverified) = match raw {
@@ -111,7 +111,11 @@ impl BehaviourView {
     /// The value of `key`, or None when it is unknown for this trial.
     pub(crate) fn get(&self, key: &str) -> Option<Value> {
         if key == "client_type" {
-            let t = if self.client_is_public { "public" } else { "confidential" };
+            let t = if self.client_is_public {
+                "public"
+            } else {
+                "confidential"
+            };
             return Some(Value::Text(t.into()));
         }
         let stated = self.values.get(key)?;

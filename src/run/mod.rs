@@ -7,6 +7,7 @@ pub mod env;
 mod grant;
 pub mod grants_needed;
 pub mod http;
+mod id_token_promise;
 pub mod interrupt;
 mod judge_step;
 pub mod outcome;

@@ -85,14 +85,32 @@ async fn run_probed(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<bool, 
 async fn run_step(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<bool, Stop> {
     t.hold_permit().await?;
     let produced = run_action(t, name, step).await?;
-    if let Some(r) = &produced.response {
-        check_needs(name, step, r)?;
-        t.observe(name, step, r);
-        t.keep_response(name, r);
-    } else {
+    let Some(r) = &produced.response else {
         t.observe_group(name, &produced.group);
+        return super::judge_step::judge_step(t, name, step, &produced).await;
+    };
+    t.observe(name, step, r);
+    t.keep_response(name, r);
+    let Err(missing) = check_needs(name, step, r) else {
+        return super::judge_step::judge_step(t, name, step, &produced).await;
+    };
+    // A needed field is missing. A request that failed is judged as it is:
+    // its expectations (status, error) say why, with its exchange. It is
+    // never a silent skip.
+    if !(200..300).contains(&r.status) {
+        let before = t.findings_len();
+        let halt = super::judge_step::judge_step(t, name, step, &produced).await?;
+        if halt || t.findings_len() > before {
+            return Ok(true);
+        }
+        return Err(missing);
     }
-    super::judge_step::judge_step(t, name, step, &produced).await
+    // An id_token the profile or target says comes back, and did not.
+    if let Some(f) = super::id_token_promise::broken(t, name, step, r) {
+        t.add_finding(f);
+        return Ok(true);
+    }
+    Err(missing)
 }
 
 async fn run_action(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<Produced, Stop> {
