@@ -1,5 +1,6 @@
 //! The files a run writes besides the console: JUnit, behaviour fingerprint
-//! (with drift), HTML matrix + index.json, and the Markdown summary.
+//! (with drift), HTML matrix + its JSON data, and the Markdown summary. Every
+//! path is checked writable before the first request.
 
 use refresh_conformance::record::TrialRecord;
 use refresh_conformance::report::{
@@ -77,11 +78,46 @@ pub fn write(o: &Outputs, records: &[TrialRecord], redactor: &Redactor) -> i32 {
     code.max(drift_code)
 }
 
-/// `index.json` beside the HTML file.
+/// The HTML report's data, named after it beside it: `report.html` →
+/// `report.json` (so `index.html` → `index.json`, as always). A report never
+/// overwrites a data file of another name that it did not write.
 pub fn index_path(html: &Path) -> PathBuf {
-    html.parent()
-        .map(|d| d.join("index.json"))
-        .unwrap_or_else(|| PathBuf::from("index.json"))
+    html.with_extension("json")
+}
+
+/// Every file the run will write, checked writable before the first request:
+/// a long run must not end in an unwritable path.
+pub fn check_writable(files: &[Option<&Path>], html: Option<&Path>) -> Vec<String> {
+    let mut paths: Vec<PathBuf> = files.iter().flatten().map(|p| p.to_path_buf()).collect();
+    if let Some(h) = html {
+        paths.push(h.to_path_buf());
+        paths.push(index_path(h));
+    }
+    paths
+        .iter()
+        .filter_map(|p| {
+            writable(p)
+                .err()
+                .map(|e| format!("{}: cannot be written: {e}", p.display()))
+        })
+        .collect()
+}
+
+/// Whether a file can be written at `path`: its directory can be made and a
+/// file created in it (the probe is removed at once).
+fn writable(path: &Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    if path.is_dir() {
+        return Err(std::io::Error::other("it is a directory"));
+    }
+    tempfile::Builder::new()
+        .prefix(".refresh-conformance-probe")
+        .tempfile_in(dir)
+        .map(drop)
 }
 
 /// GitHub's job summary file is shared by every step: append to it. Any other

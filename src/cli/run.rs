@@ -69,7 +69,7 @@ pub struct RunArgs {
     /// Accept the drift: rewrite the fingerprint file (whole, unfiltered runs only).
     #[arg(long)]
     pub accept_drift: bool,
-    /// Write a self-contained HTML matrix (scenarios × targets) here, and index.json beside it.
+    /// Write a self-contained HTML matrix (scenarios × targets) here, and its data beside it (`x.html` → `x.json`).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// Write a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY", appended to).
@@ -92,6 +92,19 @@ pub fn run(a: RunArgs) -> i32 {
         Ok(rt) => rt,
         Err(e) => return input_errors(&[format!("cannot start the async runtime: {e}")]),
     };
+    // A long run must not end in a path it cannot write: check before any
+    // request (discovery included).
+    if !a.list {
+        let files = [
+            a.junit.as_deref(),
+            a.fingerprint.as_deref(),
+            a.summary.as_deref(),
+        ];
+        let unwritable = super::reports::check_writable(&files, a.html.as_deref());
+        if !unwritable.is_empty() {
+            return input_errors(&unwritable);
+        }
+    }
     // From here on Ctrl-C / SIGTERM end the run cleanly (reports written, exit 130/143).
     let interrupts = Interrupts::listen(rt.handle());
     let targets = match rt.block_on(super::targets::resolve(&a.targets, &a.defects)) {

@@ -19,15 +19,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
+    remove_stale(dir, &prefix);
     let mut tmp = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    // Keep the permissions an existing file had (a fingerprint under version control).
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
+    // Keep the permissions an existing file had (a fingerprint under version
+    // control); a new file gets what any file the user creates gets (the
+    // temporary file is 0600 by construction).
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let _ = tmp.as_file().set_permissions(meta.permissions());
+        }
+        Err(_) => set_default_mode(tmp.as_file()),
     }
     tmp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable (best effort: not every platform allows it).
@@ -37,6 +43,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Temporary files a killed earlier write left behind (`.<name>.XXXXXX.tmp`).
+fn remove_stale(dir: &Path, prefix: &std::ffi::OsStr) {
+    let (Some(prefix), Ok(entries)) = (prefix.to_str(), std::fs::read_dir(dir)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with(prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// 0666 less the process's umask, as `File::create` would give.
+#[cfg(unix)]
+fn set_default_mode(f: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    // umask can only be read by setting it; put it straight back.
+    // SAFETY: umask has no memory effects; the report is written once, at the end.
+    let mask = unsafe {
+        let m = libc::umask(0o022);
+        libc::umask(m);
+        m
+    };
+    let mode = 0o666 & !(mask as u32);
+    let _ = f.set_permissions(std::fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_default_mode(_: &std::fs::File) {}
 
 #[cfg(test)]
 mod tests {
