@@ -115,14 +115,12 @@ fn allowed(target: &str, id: &str, live: &(Verdict, String)) -> Option<&'static 
     }
     let reason = &live.1;
     match target {
-        // private_key_jwt has no secret: scenarios sending the client's secret
-        // another way (both methods at once, in the query string) cannot be built.
+        // private_key_jwt has no secret: a scenario sending the client's secret
+        // another way (both methods at once) cannot be built. (The query-string
+        // one is opt-in and does not run here.)
         "live-jwt"
             if reason.contains("needs a client secret; client `main` has none")
-                && matches!(
-                    id,
-                    "client/two-auth-methods-refused" | "client/query-string-credentials-refused"
-                ) =>
+                && id == "client/two-auth-methods-refused" =>
         {
             Some("a private_key_jwt client has no secret to send another way")
         }
@@ -262,7 +260,7 @@ fn the_same_verdicts_as_in_process(
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // The listed exceptions are real (none is dead code in `allowed`).
-    assert_eq!(explained.len(), 2, "{explained:#?}");
+    assert_eq!(explained.len(), 1, "{explained:#?}");
 }
 
 /// refresh_token_env: seeded from a grant made here; a seed serves one

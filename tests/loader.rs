@@ -242,3 +242,42 @@ fn builtin_catalog_loads() {
         assert_eq!(s.origin, format!("scenarios/{}.toml", s.id()));
     }
 }
+
+/// The suite never sends a real secret in a URL unless asked to: every
+/// built-in scenario that puts client credentials in the query string is
+/// `ignored` (opt-in with --ignored / --include-ignored) and says why.
+#[test]
+fn no_scenario_sends_a_secret_in_a_url_by_default() {
+    use refresh_conformance::scenario::model::AuthMode;
+    let all = refresh_conformance::scenario::load::builtin().unwrap();
+    let in_url: Vec<_> = all
+        .iter()
+        .filter(|s| {
+            s.file.steps.iter().any(|st| {
+                let modes = [
+                    st.refresh.as_ref().and_then(|a| a.auth),
+                    st.revoke.as_ref().and_then(|a| a.auth),
+                    st.introspect.as_ref().and_then(|a| a.auth),
+                    st.client_credentials.as_ref().and_then(|a| a.auth),
+                    st.request.as_ref().and_then(|a| a.auth),
+                    st.concurrent.as_ref().and_then(|a| a.refresh.auth),
+                ];
+                modes.contains(&Some(AuthMode::Query))
+            })
+        })
+        .collect();
+    assert!(!in_url.is_empty(), "the check exists");
+    for s in in_url {
+        assert!(
+            s.file.ignored,
+            "{} sends a secret in a URL by default",
+            s.id()
+        );
+        let d = s.file.description.as_deref().unwrap_or_default();
+        assert!(
+            d.contains("real secret in a URL"),
+            "{}: say why it is opt-in",
+            s.id()
+        );
+    }
+}

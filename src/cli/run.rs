@@ -115,26 +115,9 @@ pub fn run(a: RunArgs) -> i32 {
         .iter()
         .map(|t| (t.name.clone(), t.profile.name.clone()))
         .collect();
-    let filters = Filters {
-        words: a.filters.clone(),
-        exact: a.exact,
-        skip: a.skip.clone(),
-        ignored: a.ignored,
-        include_ignored: a.include_ignored,
-    };
-    let opts = RunOptions {
-        strict: a.strict,
-        max_wait: a.max_wait,
-        clock_skew: a.clock_skew,
-        trial_timeout: a.trial_timeout,
-    };
-    let console = Console {
-        list: a.list,
-        quiet: a.quiet,
-        test_threads: a.test_threads,
-        color: a.color,
-        logfile: None,
-    };
+    let filters = filters_of(&a);
+    let opts = options_of(&a);
+    let console = console_of(&a);
     let grants_needed = a.list.then(|| {
         let needs = refresh_conformance::run::grants_needed::count(&targets, &scenarios, &filters);
         refresh_conformance::run::grants_needed::render(&targets, &needs)
@@ -180,4 +163,33 @@ pub fn run(a: RunArgs) -> i32 {
     };
     rt.shutdown_timeout(Duration::from_millis(200));
     code
+}
+
+fn filters_of(a: &RunArgs) -> Filters {
+    Filters {
+        words: a.filters.clone(),
+        exact: a.exact,
+        skip: a.skip.clone(),
+        ignored: a.ignored,
+        include_ignored: a.include_ignored,
+    }
+}
+
+fn options_of(a: &RunArgs) -> RunOptions {
+    RunOptions {
+        strict: a.strict,
+        max_wait: a.max_wait,
+        clock_skew: a.clock_skew,
+        trial_timeout: a.trial_timeout,
+    }
+}
+
+fn console_of(a: &RunArgs) -> Console {
+    Console {
+        list: a.list,
+        quiet: a.quiet,
+        test_threads: a.test_threads,
+        color: a.color,
+        logfile: None,
+    }
 }
