@@ -358,3 +358,47 @@ async fn a_missing_needed_field_after_a_request_is_judged_not_skipped() {
         }
     }
 }
+
+/// Redact first, then cut: a 300-character token cut to fit a message no
+/// longer matches the redactor, and its raw prefix used to reach every
+/// output. Neither a finding's value nor a body excerpt may hold any of it.
+#[tokio::test]
+async fn long_tokens_are_redacted_before_anything_is_cut() {
+    let long = format!("LONGRT{}", "q7Zx".repeat(80));
+    let prefix = long[..40].to_string();
+    let value = long.clone();
+    let json_case = r#"
+id = "t/long"
+title = "t"
+refs = ["rfc6749#6"]
+level = "must"
+[[step]]
+grant = {}
+[[step]]
+refresh = { token = "{{grant.refresh_token}}" }
+expect = { json = { "$.refresh_token" = { eq = "another" } } }
+"#;
+    let r = run_one(
+        refresh_answers(move || token_response(&value)),
+        json_case,
+        RunOptions::default(),
+    )
+    .await;
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    assert!(!r.details().contains(&prefix), "{}", r.details());
+    // A body that is not JSON: the excerpt in the message is cut from the redacted text.
+    let form_body = format!("refresh_token={long}&token_type=Bearer");
+    let status_case = json_case.replace(
+        r#"expect = { json = { "$.refresh_token" = { eq = "another" } } }"#,
+        "expect = { status = 200 }",
+    );
+    let r = run_one(
+        refresh_answers(move || raw(400, "text/plain", form_body.clone())),
+        &status_case,
+        RunOptions::default(),
+    )
+    .await;
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    assert!(!r.details().contains(&prefix), "{}", r.details());
+    assert!(!r.message.contains(&prefix), "{}", r.message);
+}

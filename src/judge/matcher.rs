@@ -32,10 +32,11 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
+/// A value for a message, whole: the caller redacts, then cuts.
 fn show(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("\"{}\"", super::excerpt(s, 120)),
-        other => super::excerpt(&other.to_string(), 120),
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
     }
 }
 

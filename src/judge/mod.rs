@@ -29,6 +29,10 @@ pub(crate) struct Response {
     pub json: Option<serde_json::Value>,
     /// The scope this request asked for (effective scope when the response omits `scope`).
     pub requested_scope: Option<String>,
+    /// The body as outputs may show it: redacted, whole. Excerpts are cut
+    /// from this, so a cut never splits a secret the redactor would have
+    /// recognised whole.
+    pub shown: String,
 }
 
 impl Response {
@@ -61,9 +65,9 @@ impl Response {
             .map(str::to_string)
             .or_else(|| self.requested_scope.clone())
     }
-    /// A short excerpt of the body for messages.
+    /// A short excerpt of the (redacted) body for messages.
     pub(crate) fn excerpt(&self) -> String {
-        excerpt(&self.body, 200)
+        excerpt(&self.shown, 200)
     }
     /// Why the body is not JSON (None when it is): empty, truncated, duplicate
     /// member names, not UTF-8 (RFC 8259 §8.1), ...

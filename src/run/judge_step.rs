@@ -24,6 +24,9 @@ impl Produced {
     }
 }
 
+/// The longest a finding's check, expected or actual text may be (after redaction).
+const MAX_SHOWN: usize = 240;
+
 /// Judge a step's expectations; true when the trial must stop here.
 pub(super) async fn judge_step(
     t: &mut Trial<'_>,
@@ -84,9 +87,10 @@ pub(super) async fn judge_step(
                 } else {
                     e.refs.clone()
                 },
-                check: t.redact(&check),
-                expected: t.redact(&m.expected),
-                actual: t.redact(&m.actual),
+                // Redact first, then cut: a cut token would no longer be recognised.
+                check: judge::excerpt(&t.redact(&check), MAX_SHOWN),
+                expected: judge::excerpt(&t.redact(&m.expected), MAX_SHOWN),
+                actual: judge::excerpt(&t.redact(&m.actual), MAX_SHOWN),
                 precondition,
                 exchange: t.last_exchange(),
             };

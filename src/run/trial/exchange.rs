@@ -88,8 +88,10 @@ impl Trial<'_> {
                     .iter()
                     .map(|(k, v)| (k.clone(), red(v)))
                     .collect();
-                ex.response_body = crate::judge::excerpt(&red(&body), 2000);
+                let shown = red(&body);
+                ex.response_body = crate::judge::excerpt(&shown, 2000);
                 let r = Response {
+                    shown,
                     status: reply.status,
                     headers: reply.headers,
                     body,
