@@ -155,9 +155,36 @@ pub struct TrialRecord {
     pub transcript: Vec<Exchange>,
     /// Facts derived by the judge: `step.key` → value (no token values, no timestamps).
     pub observations: BTreeMap<String, String>,
+    /// The trial's wall time, from its first request (or from its start,
+    /// when it sent none) to its end.
     pub duration: Duration,
+    /// When that began, since a fixed instant of the process: only
+    /// differences mean anything (a suite's wall time from its trials').
+    #[serde(default)]
+    pub started: Duration,
     /// Known deviation from the target's baseline, when one matched.
     pub baseline: Option<String>,
+}
+
+/// The fixed instant `started` counts from.
+static ORIGIN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// `at` as an offset from the process's fixed instant.
+pub fn since_origin(at: std::time::Instant) -> Duration {
+    at.saturating_duration_since(*ORIGIN.get_or_init(std::time::Instant::now))
+}
+
+/// The wall time the records span: from the first start to the last end.
+pub fn wall_time<'a>(records: impl IntoIterator<Item = &'a TrialRecord>) -> Duration {
+    let mut span: Option<(Duration, Duration)> = None;
+    for r in records {
+        let (s, e) = (r.started, r.started + r.duration);
+        span = Some(match span {
+            None => (s, e),
+            Some((a, b)) => (a.min(s), b.max(e)),
+        });
+    }
+    span.map(|(a, b)| b - a).unwrap_or_default()
 }
 
 impl TrialRecord {

@@ -87,3 +87,59 @@ fn an_unwritable_report_path_is_refused_before_the_first_request() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("running"), "no trial may start: {stdout}");
 }
+
+/// JUnit times: a testcase's is its trial's wall time, a suite's and the
+/// file's are the wall time the run spans, never a sum over overlapping
+/// trials (217 s was once reported for a 1.46 s run).
+#[test]
+fn junit_suite_and_file_times_are_wall_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let began = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_refresh-conformance"))
+        .current_dir(d)
+        .args([
+            "run",
+            "-q",
+            "--target",
+            "emulated:okta",
+            "--test-threads",
+            "1",
+        ])
+        .args(["--junit", "j.xml"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let wall = began.elapsed().as_secs_f64();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = std::fs::read_to_string(d.join("j.xml")).unwrap();
+    let times = |tag: &str| -> Vec<f64> {
+        xml.match_indices(&format!("<{tag} "))
+            .map(|(i, _)| {
+                let rest = &xml[i..];
+                let t = rest.find(" time=\"").unwrap() + 7;
+                let end = rest[t..].find('"').unwrap();
+                rest[t..t + end].parse().unwrap()
+            })
+            .collect()
+    };
+    let file = times("testsuites")[0];
+    let suites = times("testsuite");
+    let cases = times("testcase");
+    assert!(cases.len() > 50);
+    assert!(file <= wall, "file time {file} s > the run's {wall:.3} s");
+    for s in &suites {
+        assert!(*s <= file + 0.001, "suite time {s} s > file time {file} s");
+    }
+    for c in &cases {
+        assert!(
+            *c <= file + 0.001,
+            "testcase time {c} s > file time {file} s"
+        );
+    }
+}

@@ -140,6 +140,7 @@ fn exit_codes_follow_the_contract() {
         transcript: vec![],
         observations: Default::default(),
         duration: Default::default(),
+        started: Default::default(),
         baseline: None,
     };
     let fail = Outcome::Fail {

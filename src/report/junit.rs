@@ -138,17 +138,17 @@ pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> 
 
     let mut suites = String::new();
     let (mut all_tests, mut all_fail, mut all_err) = (0, 0, 0);
-    let mut all_time = Duration::ZERO;
     for t in &targets {
         let rs: Vec<&TrialRecord> = records.iter().filter(|r| r.target == *t).collect();
         let fails = count(&rs, &is_failure);
         let errors = count(&rs, &|r| matches!(r.outcome, Outcome::Error { .. }));
         let skipped = count(&rs, &|r| matches!(r.outcome, Outcome::Skip { .. }));
-        let time: Duration = rs.iter().map(|r| r.duration).sum();
+        // A suite's time is the wall time its trials span (they overlap),
+        // not the sum of theirs.
+        let time = crate::record::wall_time(rs.iter().copied());
         all_tests += rs.len();
         all_fail += fails;
         all_err += errors;
-        all_time += time;
         let _ = writeln!(
             suites,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{}\">",
@@ -209,7 +209,7 @@ pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> 
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"refresh-conformance\" tests=\"{all_tests}\" failures=\"{all_fail}\" errors=\"{all_err}\" time=\"{}\">\n{suites}</testsuites>\n",
-        seconds(all_time)
+        seconds(crate::record::wall_time(records))
     )
 }
 

@@ -49,6 +49,7 @@ pub fn record(target: &str, scenario: &str, outcome: Outcome, message: &str) -> 
         transcript: vec![],
         observations: BTreeMap::new(),
         duration: Duration::from_millis(12),
+        started: Duration::ZERO,
         baseline: None,
     }
 }

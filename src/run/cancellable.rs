@@ -60,6 +60,7 @@ pub(crate) fn interrupted(
         transcript: vec![],
         observations: Default::default(),
         duration: start.elapsed(),
+        started: crate::record::since_origin(start),
         baseline: None,
     }
 }

@@ -58,6 +58,7 @@ pub async fn execute(
     let (outcome, message, baseline) =
         outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
     let message = trial.redact(&message);
+    let began = trial.began().unwrap_or(start);
     let done = trial.finish();
     TrialRecord {
         name,
@@ -71,7 +72,8 @@ pub async fn execute(
         findings: done.findings,
         transcript: done.transcript,
         observations: done.observations,
-        duration: start.elapsed(),
+        duration: began.elapsed(),
+        started: crate::record::since_origin(began),
         baseline,
     }
 }

@@ -71,6 +71,9 @@ pub struct Trial<'a> {
     /// a trial mid-steps is not sent to the back of the queue between two
     /// requests (its fresh tokens could expire there on a live target).
     permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// When the trial first held a permit: its wall time counts from here,
+    /// not from the queue it waited in.
+    began: Option<std::time::Instant>,
 }
 
 impl<'a> Trial<'a> {
@@ -89,6 +92,7 @@ impl<'a> Trial<'a> {
             observations: BTreeMap::new(),
             token_redactor: Redactor::new(),
             permit: None,
+            began: None,
         }
     }
 
@@ -154,6 +158,7 @@ impl<'a> Trial<'a> {
         if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
             return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
         }
+        self.began.get_or_insert_with(std::time::Instant::now);
         Ok(())
     }
 
@@ -199,6 +204,11 @@ impl<'a> Trial<'a> {
     /// Keep a step's response for later captures.
     pub(crate) fn keep_response(&mut self, name: &str, r: &Response) {
         self.responses.insert(name.to_string(), r.clone());
+    }
+
+    /// When the trial first held a permit, if it did.
+    pub(crate) fn began(&self) -> Option<std::time::Instant> {
+        self.began
     }
 
     /// What the trial leaves for its record.
