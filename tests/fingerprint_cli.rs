@@ -101,3 +101,76 @@ fn drift_is_reported_exactly_and_only_accepted_on_request() {
         recorded
     );
 }
+
+/// Drift fails the run, so it shows in every report: failing `drift`
+/// testcases in JUnit (valid against the schema), the summary's headline, a
+/// section of the HTML and its JSON. (JUnit showed 0 failures, the summary
+/// said passed and the HTML said nothing, while the run exited 1.)
+#[test]
+fn drift_appears_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, err) = run(d, &[], false);
+    assert_eq!(code, 0, "{err}");
+    // Pretend the tenant used to answer differently: one recorded observation changed.
+    let fp = std::fs::read_to_string(d.join("fp.json")).unwrap();
+    let old = "\"grant.status\": \"200\"";
+    assert!(fp.contains(old));
+    std::fs::write(
+        d.join("fp.json"),
+        fp.replacen(old, "\"grant.status\": \"201\"", 1),
+    )
+    .unwrap();
+    let reports = ["--junit", "j.xml", "--html", "r.html", "--summary", "s.md"];
+    let (code, err) = run(d, &reports, false);
+    assert_eq!(code, 1, "drift fails the run: {err}");
+
+    let xml = std::fs::read_to_string(d.join("j.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.attribute("failures"), Some("1"), "{xml}");
+    let drift = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("drift"))
+        .expect("a drift testcase");
+    assert_eq!(drift.attribute("classname"), Some("emulated-okta"));
+    let failure = drift
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(failure.attribute("type"), Some("drift"));
+    assert!(
+        failure
+            .text()
+            .unwrap_or("")
+            .contains("grant.status: 201 → 200"),
+        "{xml}"
+    );
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/junit-10.xsd");
+        let ok = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", schema])
+            .arg(d.join("j.xml"))
+            .status()
+            .unwrap();
+        assert!(ok.success(), "the JUnit file is valid with drift in it");
+    }
+
+    let summary = std::fs::read_to_string(d.join("s.md")).unwrap();
+    let headline = summary.lines().find(|l| l.contains("trial(s)")).unwrap();
+    assert!(
+        headline.contains("behaviour drift") && !headline.contains("passed"),
+        "{headline}"
+    );
+    let html = std::fs::read_to_string(d.join("r.html")).unwrap();
+    assert!(
+        html.contains("Behaviour drift: 1 change(s)"),
+        "no drift section in the HTML"
+    );
+    let json = std::fs::read_to_string(d.join("r.json")).unwrap();
+    assert!(json.contains("\"drift\""), "no drift in the HTML's data");
+}

@@ -23,6 +23,7 @@ fn meta() -> ReportMeta {
         ]
         .into_iter()
         .collect(),
+        drift: None,
     }
 }
 

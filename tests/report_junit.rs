@@ -319,7 +319,7 @@ fn empty_run_and_file_output() {
     parse(&xml);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out/junit.xml");
-    write_junit(&path, &sample_records(), false, &Redactor::new()).unwrap();
+    write_junit(&path, &sample_records(), false, None, &Redactor::new()).unwrap();
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         written,

@@ -33,11 +33,6 @@ pub fn write(o: &Outputs, records: &[TrialRecord], redactor: &Redactor) -> i32 {
         eprintln!("error: {what} {}: {e}", path.display());
         code = code.max(super::EXIT_INPUT);
     };
-    if let Some(p) = o.junit {
-        if let Err(e) = report::write_junit(p, records, o.strict, redactor) {
-            fail("writing JUnit to", p, e.to_string());
-        }
-    }
     let mut drift: Option<FingerprintDiff> = None;
     let mut drift_code = 0;
     if let Some(p) = o.fingerprint {
@@ -49,6 +44,11 @@ pub fn write(o: &Outputs, records: &[TrialRecord], redactor: &Redactor) -> i32 {
             Err(e) => fail("fingerprint", p, e),
         }
     }
+    if let Some(p) = o.junit {
+        if let Err(e) = report::write_junit(p, records, o.strict, drift.as_ref(), redactor) {
+            fail("writing JUnit to", p, e.to_string());
+        }
+    }
     let meta = ReportMeta {
         title: String::new(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -56,6 +56,7 @@ pub fn write(o: &Outputs, records: &[TrialRecord], redactor: &Redactor) -> i32 {
         command: Some(std::env::args().collect::<Vec<_>>().join(" ")),
         strict: o.strict,
         profiles: o.profiles.clone(),
+        drift: drift.clone().filter(FingerprintDiff::is_drift),
     };
     if let Some(p) = o.html {
         let html = report::html_report(records, &meta, redactor);

@@ -34,6 +34,8 @@ pub struct ReportMeta {
     pub strict: bool,
     /// Target name → profile it follows, when known.
     pub profiles: BTreeMap<String, String>,
+    /// Behaviour drift against the fingerprint, when there is any.
+    pub drift: Option<super::fingerprint::FingerprintDiff>,
 }
 
 impl ReportMeta {
@@ -210,6 +212,26 @@ tfoot th, tfoot td { background: #f6f8fa; font-size: 13px; }
 .legend { margin: 0 0 16px; }
 "#;
 
+/// The drift section: every behaviour change against the fingerprint.
+fn render_drift(e: &Esc, d: &super::fingerprint::FingerprintDiff) -> String {
+    let mut s = format!(
+        "<section class=\"drift\"><h2>Behaviour drift: {} change(s) against the fingerprint</h2>\n<p>The run fails on drift; accept it with <code>--accept-drift</code> once reviewed.</p>\n<table><thead><tr><th>trial</th><th>observation</th><th>before</th><th>now</th></tr></thead><tbody>\n",
+        d.changed.len()
+    );
+    for c in &d.changed {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e.t(&c.trial),
+            e.t(&c.key),
+            e.t(c.old.as_deref().unwrap_or("(absent)")),
+            e.t(c.new.as_deref().unwrap_or("(absent)"))
+        );
+    }
+    s.push_str("</tbody></table></section>\n");
+    s
+}
+
 fn render_totals(t: &Totals) -> String {
     format!(
         "<span class=\"t-pass\">{} pass</span><span class=\"t-warn\">{} warn</span><span class=\"t-fail\">{} fail</span><span class=\"t-error\">{} error</span><span class=\"t-skip\">{} skip</span>",
@@ -256,6 +278,9 @@ pub fn html_report(records: &[TrialRecord], meta: &ReportMeta, redactor: &Redact
         );
     }
     h.push_str(" fail = spec-violation (a MUST broken) or profile-mismatch (not what the profile states); warn = a SHOULD broken or lenient behaviour; error = the harness could not judge.</p>\n");
+    if let Some(d) = &meta.drift {
+        h.push_str(&render_drift(&e, d));
+    }
 
     // The matrix.
     h.push_str(

@@ -20,6 +20,7 @@
 //! clauses (the scenario's and its findings').
 
 use super::atomic::write_atomic;
+use super::fingerprint::FingerprintDiff;
 use super::text::{clean, cut, escape_attr, escape_text, MAX_ATTR, MAX_TEXT};
 use super::view::clauses;
 use crate::record::{FailKind, Outcome, TrialRecord};
@@ -125,6 +126,18 @@ fn failure_text(r: &TrialRecord) -> String {
 
 /// Renders the records as one JUnit XML document.
 pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> String {
+    junit_xml_with_drift(records, strict, None, redactor)
+}
+
+/// [`junit_xml`], with behaviour drift against the fingerprint as failing
+/// testcases: a `fingerprint` suite with one `drift` testcase per target whose
+/// behaviour changed (drift fails the run, so it fails in JUnit too).
+pub fn junit_xml_with_drift(
+    records: &[TrialRecord],
+    strict: bool,
+    drift: Option<&FingerprintDiff>,
+    redactor: &Redactor,
+) -> String {
     let cx = Ctx { redactor };
     let mut targets: Vec<&str> = Vec::new();
     for r in records {
@@ -207,20 +220,68 @@ pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> 
         }
         suites.push_str("  </testsuite>\n");
     }
+    if let Some(d) = drift.filter(|d| d.is_drift()) {
+        let n = drift_suite(&cx, d, &mut suites);
+        all_tests += n;
+        all_fail += n;
+    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"refresh-conformance\" tests=\"{all_tests}\" failures=\"{all_fail}\" errors=\"{all_err}\" time=\"{}\">\n{suites}</testsuites>\n",
         seconds(crate::record::wall_time(records))
     )
 }
 
-/// Writes [`junit_xml`] to `path` atomically.
+/// The `fingerprint` suite: one failing `drift` testcase per target whose
+/// behaviour changed. Returns how many.
+fn drift_suite(cx: &Ctx<'_>, d: &FingerprintDiff, suites: &mut String) -> usize {
+    let mut by_target: Vec<(&str, Vec<&crate::report::fingerprint::Change>)> = Vec::new();
+    for c in &d.changed {
+        let t = c.trial.split('/').next().unwrap_or("");
+        match by_target.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, v)) => v.push(c),
+            None => by_target.push((t, vec![c])),
+        }
+    }
+    let n = by_target.len();
+    let _ = writeln!(
+        suites,
+        "  <testsuite name=\"fingerprint\" tests=\"{n}\" failures=\"{n}\" errors=\"0\" skipped=\"0\" time=\"0.000\">"
+    );
+    for (t, changes) in by_target {
+        let lines: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {}: {} → {}",
+                    c.trial,
+                    c.key,
+                    c.old.as_deref().unwrap_or("(absent)"),
+                    c.new.as_deref().unwrap_or("(absent)")
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            suites,
+            "    <testcase name=\"drift\" classname=\"{}\" time=\"0.000\">\n      <failure type=\"drift\" message=\"{}\">{}</failure>\n    </testcase>",
+            cx.attr(t),
+            cx.attr(&format!("{} change(s) in behaviour against the fingerprint (accept with --accept-drift)", changes.len())),
+            cx.text(&lines.join("\n"))
+        );
+    }
+    suites.push_str("  </testsuite>\n");
+    n
+}
+
+/// Writes [`junit_xml_with_drift`] to `path` atomically.
 pub fn write_junit(
     path: &Path,
     records: &[TrialRecord],
     strict: bool,
+    drift: Option<&FingerprintDiff>,
     redactor: &Redactor,
 ) -> std::io::Result<()> {
-    write_atomic(path, junit_xml(records, strict, redactor).as_bytes())
+    let xml = junit_xml_with_drift(records, strict, drift, redactor);
+    write_atomic(path, xml.as_bytes())
 }
 
 #[cfg(test)]

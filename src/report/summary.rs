@@ -132,7 +132,8 @@ pub fn summary_markdown(
     redactor: &Redactor,
 ) -> String {
     let md = Md { redactor };
-    let mut s = headline(&md, records);
+    let drifted = drift.is_some_and(FingerprintDiff::is_drift);
+    let mut s = headline(&md, records, drifted);
     outcomes(&md, &mut s, records);
     if let Some(d) = drift {
         drift_section(&md, &mut s, d);
@@ -141,7 +142,7 @@ pub fn summary_markdown(
 }
 
 /// The verdict line and the per-target table.
-fn headline(md: &Md<'_>, records: &[TrialRecord]) -> String {
+fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool) -> String {
     let tot = totals(records);
     let mut all = super::view::Totals::default();
     for r in records {
@@ -150,6 +151,8 @@ fn headline(md: &Md<'_>, records: &[TrialRecord]) -> String {
     let mut s = String::from("## refresh-conformance\n\n");
     let verdict = if all.fail > 0 {
         "❌ **failed**"
+    } else if drifted {
+        "❌ **failed: behaviour drift**"
     } else if all.error > 0 {
         "💥 **errors**"
     } else {

@@ -54,7 +54,8 @@ pub(crate) fn run_target(
     let elapsed = start.elapsed();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("junit.xml");
-    refresh_conformance::report::write_junit(&path, &result.records, false, &redactor).unwrap();
+    refresh_conformance::report::write_junit(&path, &result.records, false, None, &redactor)
+        .unwrap();
     validate_junit(&path);
     let junit = std::fs::read_to_string(&path).unwrap();
     Run {
