@@ -34,7 +34,7 @@ async fn run_one(
     let env = RunEnv::new(
         target,
         Arc::new(Redactor::new()),
-        Arc::new(tokio::sync::Semaphore::new(4)),
+        refresh_conformance::run::permits::Permits::new(4),
         opts,
     )
     .unwrap();
@@ -123,7 +123,7 @@ async fn a_closed_port_is_an_error() {
     let env = RunEnv::new(
         target_for(&base, PROFILE),
         Arc::new(Redactor::new()),
-        Arc::new(tokio::sync::Semaphore::new(1)),
+        refresh_conformance::run::permits::Permits::new(1),
         RunOptions::default(),
     )
     .unwrap();
@@ -229,7 +229,7 @@ async fn an_id_token_signature_without_usable_keys_is_never_a_pass() {
         let env = RunEnv::new(
             target,
             Arc::new(Redactor::new()),
-            Arc::new(tokio::sync::Semaphore::new(4)),
+            refresh_conformance::run::permits::Permits::new(4),
             RunOptions::default(),
         )
         .unwrap();
@@ -339,7 +339,7 @@ async fn a_missing_needed_field_after_a_request_is_judged_not_skipped() {
         let env = RunEnv::new(
             target,
             Arc::new(Redactor::new()),
-            Arc::new(tokio::sync::Semaphore::new(4)),
+            refresh_conformance::run::permits::Permits::new(4),
             RunOptions::default(),
         )
         .unwrap();

@@ -35,7 +35,7 @@ fn env_for(target: Target, opts: RunOptions) -> RunEnv {
     RunEnv::new(
         target,
         Arc::new(Redactor::new()),
-        Arc::new(tokio::sync::Semaphore::new(4)),
+        refresh_conformance::run::permits::Permits::new(4),
         opts,
     )
     .unwrap()

@@ -30,7 +30,7 @@ async fn run_with_grant(extra: serde_json::Value, scenario: &str, opts: RunOptio
     let env = RunEnv::new(
         target,
         Arc::new(Redactor::new()),
-        Arc::new(tokio::sync::Semaphore::new(2)),
+        refresh_conformance::run::permits::Permits::new(2),
         opts,
     )
     .unwrap();

@@ -236,3 +236,86 @@ grant = {}
         assert!(log.contains("1 passed"), "{log}");
     }
 }
+
+/// A trial coming back from a wait goes before trials that have not started
+/// (one permit, more trials than permits): on a live target its tokens would
+/// otherwise age, even expire, in the queue of unstarted trials. Shown by the
+/// order of requests, not by timing.
+#[test]
+fn a_trial_resuming_after_a_wait_goes_before_unstarted_trials() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let script: Script = Arc::new(|seen: &Seen| {
+        let who = seen.form.get("x_trial").cloned().unwrap_or_default();
+        if who.starts_with('b') {
+            // The unstarted trials hold the only permit for a while.
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+        token_response(&format!("rt-{who}-{}", rand::random::<u32>()))
+    });
+    let idp = rt.block_on(start(script));
+    let trial = |id: &str, steps: &str| {
+        let text = format!(
+            "id = \"t/{id}\"\ntitle = \"t\"\nrefs = [\"rfc6749#6\"]\nlevel = \"must\"\n{steps}"
+        );
+        load_text(&format!("{id}.toml"), &text, false, false).unwrap()
+    };
+    let a = trial(
+        "a",
+        r#"[[step]]
+grant = {}
+params = { x_trial = "a" }
+[[step]]
+wait = { duration = "50ms" }
+[[step]]
+refresh = { token = "{{grant.refresh_token}}" }
+params = { x_trial = "a" }
+expect = { status = 200 }"#,
+    );
+    let b = |n: u32| {
+        trial(
+            &format!("b{n}"),
+            // A short wait first (it holds no permit), so that `a` starts first.
+            &format!("[[step]]\nwait = {{ duration = \"10ms\" }}\n[[step]]\ngrant = {{}}\nparams = {{ x_trial = \"b{n}\" }}"),
+        )
+    };
+    let logfile = tempfile::NamedTempFile::new().unwrap();
+    let console = Console {
+        test_threads: Some(1),
+        logfile: Some(logfile.path().display().to_string()),
+        ..Default::default()
+    };
+    let result = runner::run(
+        &rt,
+        vec![target_for(&idp.base_url, PROFILE)],
+        vec![a, b(1), b(2), b(3)],
+        &Filters::default(),
+        &RunOptions::default(),
+        &console,
+        Arc::new(Redactor::new()),
+    )
+    .unwrap();
+    assert!(result.records.iter().all(|r| r.outcome == Outcome::Pass));
+    let order: Vec<String> = idp
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let who = s.form.get("x_trial").cloned().unwrap_or_default();
+            let what = s.form.get("grant_type").cloned().unwrap_or_default();
+            format!("{who}:{what}")
+        })
+        .collect();
+    // a's grant, the one unstarted trial that took the permit while a
+    // waited, then a's refresh: not behind every other unstarted trial.
+    let refresh = order.iter().position(|o| o == "a:refresh_token").unwrap();
+    assert_eq!(order[0], "a:password", "{order:?}");
+    assert!(
+        refresh <= 2,
+        "the resumed trial waited behind unstarted ones: {order:?}"
+    );
+}

@@ -2,11 +2,12 @@
 //! the run's redactor, the permit pool and the run options.
 
 use super::http::Http;
+use super::permits::Permits;
 use crate::redact::Redactor;
 use crate::target::Target;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::OnceCell;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -36,7 +37,7 @@ pub struct RunEnv {
     pub http: Arc<Http>,
     pub redactor: Arc<Redactor>,
     /// Bounds trials that are in the middle of HTTP; a waiting trial holds none.
-    pub permits: Arc<Semaphore>,
+    pub permits: Arc<Permits>,
     pub opts: RunOptions,
     /// The target's JWKS, fetched once when an id_token signature is checked.
     pub jwks: OnceCell<Result<jsonwebtoken::jwk::JwkSet, String>>,
@@ -55,7 +56,7 @@ impl RunEnv {
     pub fn new(
         target: Target,
         redactor: Arc<Redactor>,
-        permits: Arc<Semaphore>,
+        permits: Arc<Permits>,
         opts: RunOptions,
     ) -> Result<RunEnv, String> {
         for (value, label) in &target.secrets {

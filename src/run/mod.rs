@@ -11,6 +11,7 @@ mod id_token_promise;
 pub mod interrupt;
 mod judge_step;
 pub mod outcome;
+pub mod permits;
 pub mod plan;
 pub mod preflight;
 pub mod retry;

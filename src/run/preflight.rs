@@ -91,11 +91,8 @@ impl Trial<'_> {
             };
             let found = cell
                 .get_or_init(|| async {
-                    let permits = env.permits.clone();
-                    match permits.acquire_owned().await {
-                        Ok(_permit) => self.preflight(client).await,
-                        Err(_) => Preflight::default(),
-                    }
+                    let _permit = env.permits.acquire(false).await;
+                    self.preflight(client).await
                 })
                 .await;
             if let Some(e) = &found.error {

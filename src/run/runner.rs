@@ -1,5 +1,5 @@
 //! The runner: every planned trial is spawned as a tokio task up front; the
-//! libtest-mimic closures only wait for their own trial's record. A semaphore
+//! libtest-mimic closures only wait for their own trial's record. A pool of permits
 //! bounds trials mid-HTTP, so waiting trials hold nothing and waits overlap.
 
 use super::env::{RunEnv, RunOptions};
@@ -67,7 +67,7 @@ pub fn run_with_cancel(
     // The documented default (16): not the core count, since trials mostly
     // wait on the network. (Until the redesign, the constant was not applied.)
     let threads = console.test_threads.unwrap_or(DEFAULT_HTTP_TRIALS).max(1);
-    let permits = Arc::new(tokio::sync::Semaphore::new(threads));
+    let permits = super::permits::Permits::new(threads);
     let scenarios = Arc::new(scenarios);
     let mut envs = Vec::new();
     for t in targets {

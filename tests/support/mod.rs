@@ -151,7 +151,7 @@ pub fn run_catalog(
 ) -> Vec<refresh_conformance::record::TrialRecord> {
     use refresh_conformance::run::env::{RunEnv, RunOptions};
     rt.block_on(async {
-        let permits = Arc::new(tokio::sync::Semaphore::new(32));
+        let permits = refresh_conformance::run::permits::Permits::new(32);
         let mut set = tokio::task::JoinSet::new();
         for profile in refresh_conformance::behaviour::builtin_profiles() {
             let target = emulated::start(profile, defects, None)

@@ -70,7 +70,7 @@ pub struct Trial<'a> {
     /// The HTTP permit, held from the first request until the trial waits:
     /// a trial mid-steps is not sent to the back of the queue between two
     /// requests (its fresh tokens could expire there on a live target).
-    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    permit: Option<super::permits::Permit>,
     /// When the trial first held a permit: its wall time counts from here,
     /// not from the queue it waited in.
     began: Option<std::time::Instant>,
@@ -143,17 +143,14 @@ impl<'a> Trial<'a> {
         &self.tokens
     }
 
-    /// Take an HTTP permit if the trial holds none. A trial interrupted
-    /// before it sent anything does not start.
+    /// Take an HTTP permit if the trial holds none: a trial that has already
+    /// sent requests (it is resuming after a wait) goes before trials that
+    /// have not started. A trial interrupted before it sent anything does
+    /// not start.
     pub(crate) async fn hold_permit(&mut self) -> Result<(), Stop> {
         if self.permit.is_none() {
-            let permits = self.env.permits.clone();
-            self.permit = Some(
-                permits
-                    .acquire_owned()
-                    .await
-                    .map_err(|_| Stop::Error("run cancelled".into()))?,
-            );
+            let resuming = self.began.is_some();
+            self.permit = Some(self.env.permits.acquire(resuming).await);
         }
         if self.transcript.is_empty() && self.env.cancel.is_cancelled() {
             return Err(Stop::Error(super::interrupt::INTERRUPTED.into()));
