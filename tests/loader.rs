@@ -281,3 +281,16 @@ fn no_scenario_sends_a_secret_in_a_url_by_default() {
         );
     }
 }
+
+/// A JSON scenario may write an optional key as `null`, as its types allow
+/// (it loaded before errors were located through the file's structure).
+#[test]
+fn json_scenarios_may_write_optional_keys_as_null() {
+    let v: toml::Value = toml::from_str(GOOD).unwrap();
+    let mut json = serde_json::to_value(&v).unwrap();
+    json["description"] = serde_json::Value::Null;
+    json["client"] = serde_json::Value::Null;
+    let text = serde_json::to_string_pretty(&json).unwrap();
+    let s = load_text("user/x.json", &text, true, false).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(s.file.description, None);
+}

@@ -73,6 +73,16 @@ impl Doc {
     }
 
     pub(crate) fn parse_json(origin: &str, text: &str) -> Result<Doc, String> {
+        Doc::json(origin, text, false)
+    }
+
+    /// A JSON scenario file, whose optional keys may be written as `null`
+    /// (its types accept that): null members are left out of the tree.
+    pub(crate) fn parse_json_scenario(origin: &str, text: &str) -> Result<Doc, String> {
+        Doc::json(origin, text, true)
+    }
+
+    fn json(origin: &str, text: &str, drop_nulls: bool) -> Result<Doc, String> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| locate::json_error(origin, &e))?;
         let spans = index_json(text);
@@ -82,7 +92,7 @@ impl Doc {
             root: toml::Table::new(),
             spans,
         };
-        match json_to_toml(&value, &mut Vec::new(), &doc) {
+        match json_to_toml(&value, &mut Vec::new(), &doc, drop_nulls) {
             Ok(toml::Value::Table(t)) => doc.root = t,
             Ok(_) => return Err(format!("{origin}:1:1: the document must be a JSON object")),
             Err(e) => return Err(e),
@@ -146,6 +156,7 @@ fn json_to_toml(
     v: &serde_json::Value,
     path: &mut Vec<String>,
     doc: &Doc,
+    drop_nulls: bool,
 ) -> Result<toml::Value, String> {
     use serde_json::Value as J;
     Ok(match v {
@@ -175,7 +186,9 @@ fn json_to_toml(
             let mut out = Vec::new();
             for (i, item) in a.iter().enumerate() {
                 path.push(i.to_string());
-                out.push(json_to_toml(item, path, doc)?);
+                if !(drop_nulls && item.is_null()) {
+                    out.push(json_to_toml(item, path, doc, drop_nulls)?);
+                }
                 path.pop();
             }
             toml::Value::Array(out)
@@ -183,8 +196,11 @@ fn json_to_toml(
         J::Object(m) => {
             let mut t = toml::Table::new();
             for (k, item) in m {
+                if drop_nulls && item.is_null() {
+                    continue;
+                }
                 path.push(k.clone());
-                t.insert(k.clone(), json_to_toml(item, path, doc)?);
+                t.insert(k.clone(), json_to_toml(item, path, doc, drop_nulls)?);
                 path.pop();
             }
             toml::Value::Table(t)

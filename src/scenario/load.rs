@@ -59,7 +59,7 @@ pub fn load_text(
     builtin: bool,
 ) -> Result<Scenario, Vec<String>> {
     let doc = if json {
-        Doc::parse_json(origin, text)
+        Doc::parse_json_scenario(origin, text)
     } else {
         Doc::parse_toml(origin, text)
     }
