@@ -24,6 +24,17 @@ refresh = { token = "{{grant.refresh_token}}" }
 expect = { status = 200, content_type = "application/json", present = ["access_token"] }
 "#;
 
+/// What trials against `target` share, with its own redactor and 4 permits.
+fn env_for(target: refresh_conformance::target::Target, opts: RunOptions) -> RunEnv {
+    RunEnv::new(
+        target,
+        Arc::new(Redactor::new()),
+        refresh_conformance::run::permits::Permits::new(4),
+        opts,
+    )
+    .unwrap()
+}
+
 async fn run_one(
     script: Script,
     scenario: &str,
@@ -31,13 +42,7 @@ async fn run_one(
 ) -> refresh_conformance::record::TrialRecord {
     let idp = start(script).await;
     let target = target_for(&idp.base_url, PROFILE);
-    let env = RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        opts,
-    )
-    .unwrap();
+    let env = env_for(target, opts);
     let s = load_text("t.toml", scenario, false, false).unwrap();
     refresh_conformance::run::execute(&env, &s, "test-idp/t".into(), None).await
 }
@@ -226,13 +231,7 @@ async fn an_id_token_signature_without_usable_keys_is_never_a_pass() {
     ] {
         let mut target = target_for(&idp.base_url, PROFILE);
         target.endpoints.jwks = jwks;
-        let env = RunEnv::new(
-            target,
-            Arc::new(Redactor::new()),
-            refresh_conformance::run::permits::Permits::new(4),
-            RunOptions::default(),
-        )
-        .unwrap();
+        let env = env_for(target, RunOptions::default());
         let r = refresh_conformance::run::execute(&env, &s, "test-idp/t/sig".into(), None).await;
         assert_eq!(r.outcome.label(), want, "{}", r.details());
         match want {
@@ -336,13 +335,7 @@ async fn a_missing_needed_field_after_a_request_is_judged_not_skipped() {
             target.behaviour =
                 refresh_conformance::behaviour::BehaviourSet::from_table(&t).unwrap();
         }
-        let env = RunEnv::new(
-            target,
-            Arc::new(Redactor::new()),
-            refresh_conformance::run::permits::Permits::new(4),
-            RunOptions::default(),
-        )
-        .unwrap();
+        let env = env_for(target, RunOptions::default());
         let r = refresh_conformance::run::execute(&env, &s, "test-idp/t/idt".into(), None).await;
         assert_eq!(r.outcome.label(), want, "{}", r.details());
         assert!(r.details().contains(words), "{}", r.details());

@@ -180,3 +180,24 @@ fn json_files_are_located_the_same_way() {
         "{e:?}"
     );
 }
+
+/// A `guarded_by` name that is no emulator defect is located, with a hint
+/// (checked by the caller against the emulator's defects).
+#[test]
+fn unknown_defects_are_located_with_a_hint() {
+    use refresh_conformance::scenario::load::unknown_defects;
+    let s = load_text(
+        "s.toml",
+        &SCENARIO.replace(
+            "level = \"must\"",
+            "level = \"must\"\nguarded_by = [\"no-grase\"]",
+        ),
+        false,
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        unknown_defects(&[s], &["no-grace", "no-pragma"]),
+        ["s.toml:5:15: guarded_by: unknown defect `no-grase` (did you mean `no-grace`?) (see `refresh-conformance emulate --list-defects`)"]
+    );
+}

@@ -37,11 +37,7 @@ pub(super) async fn judge_step(
     let Some(exp) = &step.expect else {
         return Ok(false);
     };
-    let wants_jwks = exp.all().iter().any(|e| {
-        e.id_token
-            .as_ref()
-            .is_some_and(|i| i.signature == Some(true))
-    });
+    let wants_jwks = step.checks_id_token_signature();
     let jwks = if wants_jwks {
         Some(jwks(t).await)
     } else {

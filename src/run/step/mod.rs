@@ -129,15 +129,12 @@ async fn run_action(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<Produc
 /// A scenario that checks id_token signatures against a target that
 /// publishes no JWKS is skipped, saying so, before its first request.
 fn check_jwks_published(t: &Trial<'_>) -> Result<(), Stop> {
-    let wants = t.scenario().file.steps.iter().any(|s| {
-        s.expect.as_ref().is_some_and(|e| {
-            e.all().iter().any(|x| {
-                x.id_token
-                    .as_ref()
-                    .is_some_and(|i| i.signature == Some(true))
-            })
-        })
-    });
+    let wants = t
+        .scenario()
+        .file
+        .steps
+        .iter()
+        .any(Step::checks_id_token_signature);
     if wants && t.env().target.endpoints.jwks.is_none() {
         return Err(Stop::Skip(
             "the target publishes no JWKS (no `jwks_uri` in its metadata or target file): an id_token signature cannot be verified".into(),

@@ -205,6 +205,17 @@ impl Step {
     pub(crate) fn action_count(&self) -> usize {
         self.actions().len()
     }
+
+    /// Whether an expectation of this step verifies an id_token signature.
+    pub(crate) fn checks_id_token_signature(&self) -> bool {
+        self.expect.as_ref().is_some_and(|e| {
+            e.all().iter().any(|x| {
+                x.id_token
+                    .as_ref()
+                    .is_some_and(|i| i.signature == Some(true))
+            })
+        })
+    }
 }
 
 impl Action<'_> {
