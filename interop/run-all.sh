@@ -13,7 +13,8 @@
 # expectations (--strict: an unlisted fail/warn/error, or a listed deviation no
 # longer seen, fails); otherwise 1, after printing each failing run's output.
 #
-# Knobs: RC_MAX_WAIT (default 45s: the longest configured wait is DOT's idle
+# Knobs: RC_SERVERS (space-separated servers to run, default all of
+# interop/configurations), RC_MAX_WAIT (default 45s: the longest configured wait is DOT's idle
 # lifetime, 35 s + 5 s clock skew), RC_JOBS (configurations run at once,
 # default 4), RC_TEST_THREADS (--test-threads of each run, default 8). Logs: target/interop/<name>.log, servers' in interop/.work/logs/.
 set -euo pipefail
@@ -85,7 +86,13 @@ log "servers up after $((SECONDS - start))s: $(cut -d' ' -f1 "$OUT/ports" | tr '
 source "$WORK/env"
 
 shopt -s nullglob
-targets=("$WORK"/targets/*.toml)
+# The rendered targets of the configurations started now (not stale ones).
+targets=()
+while read -r started _; do
+  targets+=("$WORK/targets/$started.toml" "$WORK"/targets/"$started"-*.toml)
+done < "$OUT/ports"
+existing=(); for t in "${targets[@]}"; do [[ -f "$t" ]] && existing+=("$t"); done
+targets=("${existing[@]}")
 [[ ${#targets[@]} -gt 0 ]] || { log "no rendered targets in $WORK/targets"; exit 1; }
 
 run_one() {  # name

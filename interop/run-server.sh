@@ -2,12 +2,12 @@
 # Start one interop identity provider on 127.0.0.1 and print its port.
 #
 #   interop/run-server.sh SERVER CONFIG
-#     SERVER: oidc-provider | django-oauth-toolkit (alias: dot)
-#     CONFIG: oidc-provider: rotate | norotate | default
-#             django-oauth-toolkit: rotate | norotate | reuse | grace
+#     SERVER: a folder interop/SERVER/ with a server.sh (oidc-provider,
+#             django-oauth-toolkit (alias: dot), ...); CONFIG: one of its CONFIGS
 #
-# Installs the server if needed (idempotent: npm ci / pip install of the
-# committed lock files, redone only when a lock file changes), writes the test
+# SERVER/server.sh says how to install and start it (contract in
+# interop/oidc-provider/server.sh). Installs the server if needed (idempotent:
+# redone only when a lock file changes), writes the test
 # secrets to interop/.work/env, picks a free port (or $RC_PORT), starts the
 # server in the background, waits (bounded) until it answers, renders the
 # target files interop/.work/targets/<server>-<config>[-variant].toml from
@@ -22,7 +22,7 @@
 # Stop with interop/stop-all.sh.
 set -euo pipefail
 
-usage() { echo "usage: $0 oidc-provider|django-oauth-toolkit CONFIG" >&2; exit 2; }
+usage() { echo "usage: $0 SERVER CONFIG  (SERVER: a folder of interop/ with a server.sh)" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 
 INTEROP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,75 +31,33 @@ WORK="$INTEROP/.work"
 START_TIMEOUT="${RC_START_TIMEOUT:-60}"   # seconds to wait for the server to answer
 
 server="$1"; config="$2"
-case "$server" in
-  oidc-provider) configs="rotate norotate default" ;;
-  django-oauth-toolkit|dot) server="django-oauth-toolkit"; configs="rotate norotate reuse grace" ;;
-  *) echo "run-server.sh: unknown server '$server'" >&2; usage ;;
-esac
-[[ " $configs " == *" $config "* ]] || { echo "run-server.sh: unknown $server config '$config' (known: $configs)" >&2; exit 2; }
-name="$server-$config"
-
+[[ "$server" == dot ]] && server="django-oauth-toolkit"
 log() { echo "run-server.sh: $*" >&2; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+[[ -f "$INTEROP/$server/server.sh" ]] || { log "unknown server '$server' (no interop/$server/server.sh)"; usage; }
+# shellcheck source=/dev/null
+source "$INTEROP/$server/server.sh"
+[[ " $CONFIGS " == *" $config "* ]] || { log "unknown $server config '$config' (known: $CONFIGS)"; exit 2; }
+name="$server-$config"
 
 mkdir -p "$WORK/run" "$WORK/logs" "$WORK/targets" "$WORK/stamps" "$WORK/keys"
 
 # --- test secrets (fixed TEST VALUES; they protect nothing) -------------------
+# Every server's server_env lines, so that one `source .work/env` serves all.
 write_env() {
-  local tmp="$WORK/env.tmp.$$"
-  cat > "$tmp" <<EOF
-# Written by interop/run-server.sh. TEST VALUES for the loopback interop servers.
-export RC_OP_MAIN_SECRET='rc-op-main-test-secret-0123456789abcdef'
-export RC_OP_OTHER_SECRET='rc-op-other-test-secret-0123456789abcdef'
-export RC_OP_ALICE_PASSWORD='alice-test-password'
-export RC_OP_PKJWT_KEY_FILE='$WORK/keys/op-pkjwt.pem'
-export RC_DOT_MAIN_SECRET='rc-dot-main-test-secret-0123456789abcdef'
-export RC_DOT_OTHER_SECRET='rc-dot-other-test-secret-0123456789abcdef'
-export RC_DOT_ALICE_PASSWORD='alice-test-password'
-EOF
+  local tmp="$WORK/env.tmp.$$" s
+  {
+    echo "# Written by interop/run-server.sh. TEST VALUES for the loopback interop servers."
+    for s in "$INTEROP"/*/server.sh; do
+      ( WORK="$WORK" INTEROP="$INTEROP" ROOT="$ROOT"; source "$s"; server_env )
+    done
+  } > "$tmp"
   mv -f "$tmp" "$WORK/env"
 }
 write_env
 # shellcheck source=/dev/null
 source "$WORK/env"
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
-# --- install (idempotent) -----------------------------------------------------
-install_oidc_provider() {
-  local dir="$INTEROP/oidc-provider" stamp="$WORK/stamps/oidc-provider.lock" want
-  want="$(sha "$dir/package-lock.json")"
-  if [[ -d "$dir/node_modules/oidc-provider" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-    return 0
-  fi
-  log "installing oidc-provider (npm ci)"
-  (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --loglevel=error </dev/null >&2)
-  echo "$want" > "$stamp"
-}
-
-install_dot() {
-  local dir="$INTEROP/django-oauth-toolkit" venv="$WORK/venv-dot" stamp="$WORK/stamps/django-oauth-toolkit.lock" want
-  want="$(sha "$dir/requirements.lock")"
-  if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-    return 0
-  fi
-  log "installing django-oauth-toolkit (venv + pip install -r requirements.lock)"
-  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-  timeout 300 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input \
-    --no-deps -r "$dir/requirements.lock" </dev/null >&2
-  echo "$want" > "$stamp"
-}
-
-# private_key_jwt test key pair (generated once into the work dir; test-only)
-ensure_pkjwt_key() {
-  local key="$WORK/keys/op-pkjwt.pem"
-  [[ -s "$key" ]] && return 0
-  log "generating test-only RSA key $key"
-  (umask 077 && node -e '
-    const { generateKeyPairSync } = require("node:crypto");
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    process.stdout.write(privateKey.export({ type: "pkcs8", format: "pem" }));
-  ' > "$key.tmp" && mv -f "$key.tmp" "$key")
-}
 
 # --- already running? ---------------------------------------------------------
 pidfile="$WORK/run/$name.pid"; portfile="$WORK/run/$name.port"; logfile="$WORK/logs/$name.log"
@@ -115,27 +73,9 @@ free_port() {
 }
 port="${RC_PORT:-$(free_port)}"
 
-# --- start --------------------------------------------------------------------
-case "$server" in
-  oidc-provider)
-    install_oidc_provider
-    ensure_pkjwt_key
-    probe="http://127.0.0.1:$port/.well-known/openid-configuration"
-    (cd "$ROOT" && exec node "$INTEROP/oidc-provider/server.mjs" --config "$config" --port "$port") \
-      </dev/null >"$logfile" 2>&1 &
-    pid=$!
-    ;;
-  django-oauth-toolkit)
-    install_dot
-    export RC_DOT_CONFIG="$config" RC_DOT_WORK="$WORK/dot-$config"
-    rm -rf "$RC_DOT_WORK"   # fresh database per start
-    timeout 120 "$WORK/venv-dot/bin/python" "$INTEROP/django-oauth-toolkit/setup_dot.py" </dev/null >&2
-    probe="http://127.0.0.1:$port/o/token/"
-    (cd "$INTEROP/django-oauth-toolkit" && PYTHONUNBUFFERED=1 exec "$WORK/venv-dot/bin/python" manage.py \
-      runserver "127.0.0.1:$port" --noreload) </dev/null >"$logfile" 2>&1 &
-    pid=$!
-    ;;
-esac
+# --- install (idempotent) and start ---------------------------------------------
+server_install
+server_start "$config" "$port" "$logfile"
 echo "$pid" > "$pidfile"
 
 # --- wait until it answers (bounded) --------------------------------------------

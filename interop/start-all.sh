@@ -4,10 +4,10 @@
 #   interop/start-all.sh            then: interop/stop-all.sh
 set -euo pipefail
 INTEROP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-for sc in oidc-provider:rotate oidc-provider:norotate oidc-provider:default \
-          django-oauth-toolkit:rotate django-oauth-toolkit:norotate \
-          django-oauth-toolkit:reuse django-oauth-toolkit:grace; do
-  server="${sc%%:*}"; config="${sc#*:}"
-  port="$("$INTEROP/run-server.sh" "$server" "$config")"
+# interop/configurations lists them; RC_SERVERS="a b" keeps only those servers.
+while read -r server config; do
+  [[ -z "$server" || "$server" == \#* ]] && continue
+  if [[ -n "${RC_SERVERS:-}" && " $RC_SERVERS " != *" $server "* ]]; then continue; fi
+  port="$("$INTEROP/run-server.sh" "$server" "$config" </dev/null)"
   echo "$server-$config $port"
-done
+done < "$INTEROP/configurations"

@@ -18,10 +18,15 @@ else
   shopt -s nullglob; pidfiles=("$RUN"/*.pid)
 fi
 
-ours() {  # is PID one of our servers?
-  local cmd
+ours() {  # is PID one of our servers? (each server.sh's OURS pattern)
+  local cmd s
   cmd="$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmd" == *"$INTEROP/oidc-provider/server.mjs"* || "$cmd" == *"$INTEROP/.work/venv-dot/bin/python manage.py runserver 127.0.0.1:"* ]]
+  for s in "$INTEROP"/*/server.sh; do
+    # shellcheck source=/dev/null
+    pattern="$(WORK="$INTEROP/.work" INTEROP="$INTEROP" ROOT="$(dirname "$INTEROP")"; source "$s"; echo "$OURS")"
+    [[ -n "$pattern" && "$cmd" == *"$pattern"* ]] && return 0
+  done
+  return 1
 }
 
 for pf in "${pidfiles[@]}"; do
