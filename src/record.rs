@@ -109,6 +109,19 @@ pub struct Exchange {
     /// Transport trouble (timeout, reset, cap), when there is no response.
     pub transport_error: Option<String>,
     pub elapsed_ms: u64,
+    /// The response's id_token: its label and its decoded claims (header and
+    /// signature dropped), redacted, for a reader to see what the IdP said
+    /// while the token itself never appears.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<IdTokenShown>,
+}
+
+/// An id_token as shown in reports: its redaction label and claims.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdTokenShown {
+    pub label: String,
+    /// `None` when the id_token did not decode as a JWT.
+    pub claims: Option<serde_json::Value>,
 }
 
 impl Exchange {
@@ -131,10 +144,26 @@ impl Exchange {
                 if !self.response_body.is_empty() {
                     s.push_str(&format!("< \n< {}\n", self.response_body));
                 }
+                if let Some(t) = &self.id_token {
+                    s.push_str(&t.render());
+                }
             }
             (None, None) => {}
         }
         s
+    }
+}
+
+impl IdTokenShown {
+    /// `  (id_token ‹id_token:refresh› claims, signature dropped: {...})`
+    pub fn render(&self) -> String {
+        match &self.claims {
+            Some(c) => format!(
+                "  (id_token {} claims, signature dropped: {})\n",
+                self.label, c
+            ),
+            None => format!("  (id_token {} does not decode as a JWT)\n", self.label),
+        }
     }
 }
 

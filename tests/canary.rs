@@ -26,6 +26,13 @@ const MAIN_SECRET: &str = "CANARY main s3cret+/=:&%\"\\ é-0001";
 const POST_SECRET: &str = "CANARY post s3cret+/=:&% ü-0002";
 const OTHER_SECRET: &str = "CANARY other s3cret+/=:&% ß-0003";
 const PASSWORD: &str = "CANARY alice pa55word+/=:&% ñ-0004";
+/// A 3-character secret: every configured secret is redacted whatever its
+/// length. Its characters never occur in base64, hex or a label, so finding
+/// it raw is a leak, not a chance collision.
+const SHORT_SECRET: &str = "q!@";
+/// Random bytes per emulator token: 320 base64url characters, longer than
+/// any excerpt or message cut, so a value cut before it was redacted shows.
+const TOKEN_BYTES: usize = 240;
 
 /// Every form of `value` that must not appear in an artifact.
 fn encodings(value: &str) -> Vec<(String, String)> {
@@ -80,15 +87,34 @@ fn basic(id: &str, secret: &str) -> String {
     STANDARD.encode(format!("{}:{}", enc(id), enc(secret)))
 }
 
-/// An emulator token value: 32 random bytes, base64url without padding (app.rs `mint`).
+/// A piece of an emulator token (TOKEN_BYTES random bytes, base64url; app.rs
+/// `mint`), whole or cut: 40 or more base64url characters in a row. A PKCE
+/// challenge (43 characters of a SHA-256) and the preflight's bogus token
+/// (preflight.rs) are no credentials.
 fn token_shaped(text: &str) -> Vec<String> {
-    let re = regex::Regex::new(r"[A-Za-z0-9_-]{43,}").unwrap();
+    let re = regex::Regex::new(r"[A-Za-z0-9_-]{40,}").unwrap();
     re.find_iter(text)
-        .filter(|m| m.as_str().len() == 43)
-        // A PKCE challenge (a SHA-256, not a credential) has the same shape.
         .filter(|m| !text[..m.start()].ends_with("code_challenge="))
+        .filter(|m| !m.as_str().starts_with("refresh-conformance-preflight-"))
         .map(|m| m.as_str().to_string())
         .collect()
+}
+
+/// A JWT (an id_token, a client assertion), whole or cut after its payload
+/// began: every one the suite sees or makes is a credential.
+fn jwt_shaped(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]*").unwrap();
+    re.find_iter(text).map(|m| m.as_str().to_string()).collect()
+}
+
+/// The 3-character secret in the forms a request carries it.
+fn short_secret_forms() -> Vec<(String, String)> {
+    let form: String = url::form_urlencoded::byte_serialize(SHORT_SECRET.as_bytes()).collect();
+    vec![
+        ("raw".into(), SHORT_SECRET.into()),
+        ("form-urlencoded".into(), form),
+        ("Basic".into(), basic("short", SHORT_SECRET)),
+    ]
 }
 
 /// Every leak in `artifacts` (name → text): which canary, which form, where.
@@ -113,7 +139,19 @@ fn scan(artifacts: &BTreeMap<String, String>, canaries: &[(&str, String)]) -> Ve
             }
         }
         for t in token_shaped(text) {
-            leaks.push(format!("{artifact}: a token-shaped value {}…", &t[..6]));
+            leaks.push(format!(
+                "{artifact}: a token-shaped value {}… ({} characters)",
+                &t[..6],
+                t.len()
+            ));
+        }
+        for t in jwt_shaped(text) {
+            leaks.push(format!("{artifact}: a JWT {}…", &t[..12]));
+        }
+        for (form, v) in short_secret_forms() {
+            if text.contains(&v) {
+                leaks.push(format!("{artifact}: the 3-character secret ({form})"));
+            }
         }
     }
     leaks
@@ -156,6 +194,29 @@ fn the_scan_finds_every_planted_form() {
         format!("{{\"refresh_token\":\"{token}\"}}"),
     )]);
     assert_eq!(scan(&artifacts, &canaries).len(), 1);
+    let long = URL_SAFE_NO_PAD.encode([9u8; TOKEN_BYTES]);
+    for cut in [40, 120, 200, long.len()] {
+        let artifacts = BTreeMap::from([("planted".to_string(), long[..cut].to_string())]);
+        assert_eq!(
+            scan(&artifacts, &canaries).len(),
+            1,
+            "a {cut}-character cut"
+        );
+    }
+    let jwt = format!(
+        "{}.{}.sig",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#),
+        URL_SAFE_NO_PAD.encode(r#"{"sub":"x"}"#)
+    );
+    let artifacts = BTreeMap::from([("planted".to_string(), format!("id_token={jwt}"))]);
+    assert!(!scan(&artifacts, &canaries).is_empty(), "a JWT");
+    for (form, v) in short_secret_forms() {
+        let artifacts = BTreeMap::from([("planted".to_string(), format!("a {v} b"))]);
+        assert!(
+            !scan(&artifacts, &canaries).is_empty(),
+            "short secret ({form})"
+        );
+    }
     // Labels and PKCE challenges are no leak.
     let artifacts = BTreeMap::from([(
         "clean".to_string(),
@@ -190,6 +251,13 @@ secret = {other}
 redirect_uris = ["http://127.0.0.1/callback"]
 
 [[clients]]
+role = "short"
+id = "short"
+auth = "client_secret_post"
+secret = {short}
+redirect_uris = ["http://127.0.0.1/callback"]
+
+[[clients]]
 role = "public"
 id = "public"
 auth = "none"
@@ -205,7 +273,11 @@ redirect_uris = ["http://127.0.0.1/callback"]
 [[users]]
 username = "alice"
 password = {password}
+
+[tokens]
+bytes = {TOKEN_BYTES}
 "#,
+        short = toml_str(SHORT_SECRET),
         main = toml_str(MAIN_SECRET),
         post = toml_str(POST_SECRET),
         other = toml_str(OTHER_SECRET),
@@ -245,8 +317,9 @@ username = "alice"
 password = { env = "CANARY_PASSWORD" }
 "#;
 
-/// Three targets on one server: main as basic (password grant), as post
-/// (command grant), as private_key_jwt (authorization_code grant).
+/// Four targets on one server: main as basic (password grant), as post
+/// (command grant), as private_key_jwt (authorization_code grant), as post
+/// with a 3-character secret (password grant).
 fn targets(dir: &Path, base: &str, virtual_clock: bool, tag: &str) -> Vec<String> {
     let key = repo("keys/jwt-client.test-only.pem");
     let script = repo("tests/data/grant/password-grant.sh");
@@ -270,6 +343,10 @@ fn targets(dir: &Path, base: &str, virtual_clock: bool, tag: &str) -> Vec<String
                 if virtual_clock { "authorization_code" } else { "password" }
             ),
         ),
+        (
+            "short",
+            "id = \"short\"\nauth = \"client_secret_post\"\nsecret = { env = \"CANARY_SHORT_SECRET\" }\n\n[clients.main.grant]\nkind = \"password\"\nusername = \"alice\"\npassword = { env = \"CANARY_PASSWORD\" }".to_string(),
+        ),
     ];
     mains
         .iter()
@@ -292,6 +369,7 @@ fn env() -> BTreeMap<String, String> {
         ("CANARY_POST_SECRET", POST_SECRET),
         ("CANARY_OTHER_SECRET", OTHER_SECRET),
         ("CANARY_PASSWORD", PASSWORD),
+        ("CANARY_SHORT_SECRET", SHORT_SECRET),
         ("GRANT_CLIENT_SECRET", POST_SECRET),
         ("GRANT_PASSWORD", PASSWORD),
         ("NO_PROXY", "127.0.0.1,localhost"),
@@ -380,6 +458,12 @@ fn no_canary_reaches_any_artifact() {
     // emulate-as-live: waits advance the emulator's virtual clocks.
     let t = targets(d, &base, true, "virtual");
     run_and_collect(d, &t, "virtual", &[], &mut artifacts);
+    // An id_token is shown as its label and decoded claims, never as itself.
+    let stdout = &artifacts["virtual stdout"];
+    assert!(
+        stdout.contains("(id_token ‹idt:") && stdout.contains("claims, signature dropped: {"),
+        "{stdout}"
+    );
     // The plain live path, as against a real IdP: real clock, long waits skipped.
     let t = targets(d, &base, false, "live");
     run_and_collect(

@@ -320,6 +320,7 @@ async fn sender_constrained() {
             clients: refresh_conformance::emulator::default_clients(),
             users: vec![(u.into(), p.into())],
             defects: vec![],
+            token_bytes: None,
         },
         0,
     )

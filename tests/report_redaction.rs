@@ -58,6 +58,10 @@ fn no_artifact_leaks_the_canary() {
                 response_body: format!("{{\"refresh_token\":{planted:?}}}"),
                 transport_error: None,
                 elapsed_ms: 1,
+                id_token: Some(refresh_conformance::record::IdTokenShown {
+                    label: planted.clone(),
+                    claims: Some(serde_json::json!({ "nonce": planted.clone() })),
+                }),
             },
         );
         if let Outcome::Skip { reason } = &mut r.outcome {

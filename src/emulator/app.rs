@@ -26,6 +26,8 @@ pub(crate) struct App {
     pub jtis: Mutex<HashMap<String, i64>>,
     pub key: SigningKey,
     pub defects: Defects,
+    /// Random bytes per minted token.
+    pub token_bytes: usize,
 }
 
 impl App {
@@ -98,6 +100,7 @@ impl App {
             jtis: Mutex::new(HashMap::new()),
             key: SigningKey::generate()?,
             defects,
+            token_bytes: config.token_bytes.unwrap_or(32),
         })
     }
 
@@ -112,7 +115,7 @@ impl App {
         if let Some(v) = self.defects.token_value() {
             return v;
         }
-        let mut bytes = [0u8; 32];
+        let mut bytes = vec![0u8; self.token_bytes];
         rand::rng().fill_bytes(&mut bytes);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }

@@ -79,16 +79,19 @@ fn build_config(args: &EmulateArgs) -> anyhow::Result<EmulatorConfig> {
     let (user, password) = DEFAULT_USER;
     let mut clients = default_clients();
     let mut users = vec![(user.to_string(), password.to_string())];
+    let mut token_bytes = None;
     if let Some(path) = &args.config {
-        let (c, u) = super::config_file::load(path)?;
-        clients = c.unwrap_or(clients);
-        users = u.unwrap_or(users);
+        let loaded = super::config_file::load(path)?;
+        clients = loaded.clients.unwrap_or(clients);
+        users = loaded.users.unwrap_or(users);
+        token_bytes = loaded.token_bytes;
     }
     Ok(EmulatorConfig {
         profile,
         clients,
         users,
         defects: args.defects.clone(),
+        token_bytes,
     })
 }
 

@@ -12,6 +12,9 @@
 //! [[users]]
 //! username = "bob"
 //! password = "bob-password"
+//!
+//! [tokens]
+//! bytes = 240                       # random bytes per token (default 32); 16..=4096
 //! ```
 //! A file with `[[clients]]` replaces every default client; one with
 //! `[[users]]` replaces the default user. These are test credentials for a
@@ -29,6 +32,13 @@ struct ConfigFile {
     clients: Vec<ClientEntry>,
     #[serde(default)]
     users: Vec<UserEntry>,
+    tokens: Option<TokensEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensEntry {
+    bytes: usize,
 }
 
 #[derive(Deserialize)]
@@ -51,8 +61,12 @@ struct UserEntry {
     password: String,
 }
 
-/// Clients and users from `path`; None for a section the file leaves out.
-pub(crate) type Loaded = (Option<Vec<EmulatedClient>>, Option<Vec<(String, String)>>);
+/// What a config file sets; None for a section the file leaves out.
+pub struct Loaded {
+    pub clients: Option<Vec<EmulatedClient>>,
+    pub users: Option<Vec<(String, String)>>,
+    pub token_bytes: Option<usize>,
+}
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Loaded> {
     let text =
@@ -95,8 +109,36 @@ pub fn parse(text: &str, dir: &Path) -> anyhow::Result<Loaded> {
         .into_iter()
         .map(|u| (u.username, u.password))
         .collect();
-    Ok((
-        (!clients.is_empty()).then_some(clients),
-        (!users.is_empty()).then_some(users),
-    ))
+    let token_bytes = match file.tokens {
+        // Below 16 bytes a token breaks RFC 6749 §10.10 (that is the
+        // `short-tokens` defect's job); above 4096 it is a hostile IdP's.
+        Some(t) if !(16..=4096).contains(&t.bytes) => {
+            anyhow::bail!("[tokens] bytes = {}: must be 16..=4096", t.bytes)
+        }
+        t => t.map(|t| t.bytes),
+    };
+    Ok(Loaded {
+        clients: (!clients.is_empty()).then_some(clients),
+        users: (!users.is_empty()).then_some(users),
+        token_bytes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use std::path::Path;
+
+    #[test]
+    fn token_bytes_are_read_and_bounded() {
+        let ok = parse("[tokens]\nbytes = 240\n", Path::new(".")).unwrap();
+        assert_eq!(ok.token_bytes, Some(240));
+        assert_eq!(parse("", Path::new(".")).unwrap().token_bytes, None);
+        for bad in ["8", "5000"] {
+            let e = parse(&format!("[tokens]\nbytes = {bad}\n"), Path::new("."))
+                .err()
+                .expect("out of range");
+            assert!(e.to_string().contains("16..=4096"), "{e}");
+        }
+    }
 }

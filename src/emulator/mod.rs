@@ -66,6 +66,10 @@ pub struct EmulatorConfig {
     /// (username, password)
     pub users: Vec<(String, String)>,
     pub defects: Vec<String>,
+    /// Random bytes per minted token (default 32: 43 base64url characters).
+    /// `[tokens] bytes` in `emulate --config`; long tokens test the reports'
+    /// redaction of tokens longer than any excerpt.
+    pub token_bytes: Option<usize>,
 }
 
 pub struct EmulatorHandle {

@@ -31,6 +31,7 @@ fn exchange(step: &str, body: &str, status: u16, response: &str) -> Exchange {
         response_body: response.into(),
         transport_error: None,
         elapsed_ms: 3,
+        id_token: None,
     }
 }
 
@@ -201,12 +202,29 @@ pub fn sample_records() -> Vec<TrialRecord> {
                     expected: "= grant.id_token.claims.sub".into(),
                     actual: "a different subject".into(),
                     precondition: false,
-                    exchange: None,
+                    exchange: Some(0),
                 }];
                 r.observations = obs(&[
                     ("rotate.id_token", "present"),
                     ("rotate.id_token.sub", "different"),
                 ]);
+                let mut x = exchange(
+                    "rotate",
+                    "grant_type=refresh_token&refresh_token=‹rt:grant›",
+                    200,
+                    r#"{"access_token":"‹at:rotate›","refresh_token":"‹rt:rotate›","id_token":"‹id_token:rotate›","token_type":"Bearer","expires_in":3600}"#,
+                );
+                x.id_token = Some(crate::record::IdTokenShown {
+                    label: "‹id_token:rotate›".into(),
+                    claims: Some(serde_json::json!({
+                        "iss": "https://staging.example/oauth2/default",
+                        "sub": "u-other-subject",
+                        "aud": "main",
+                        "iat": 1767225600,
+                        "exp": 1767229200,
+                    })),
+                });
+                r.transcript = vec![x];
             }
             _ => {}
         }

@@ -24,6 +24,7 @@ pub async fn start(
             clients: clients.clone(),
             users: vec![(user.into(), password.into())],
             defects: defects.to_vec(),
+            token_bytes: None,
         },
         0,
     )

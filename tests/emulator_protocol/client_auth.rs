@@ -24,6 +24,7 @@ pub(crate) async fn basic_credentials_are_form_urlencoded() {
             clients,
             users: vec![("alice".into(), "alice-password".into())],
             defects: vec![],
+            token_bytes: None,
         },
         0,
     )

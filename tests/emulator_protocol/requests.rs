@@ -220,6 +220,7 @@ pub(crate) async fn unknown_defects_are_refused_with_the_known_list() {
             clients: refresh_conformance::emulator::default_clients(),
             users: vec![(u.into(), p.into())],
             defects: vec!["no-such-defect".into()],
+            token_bytes: None,
         },
         0,
     )

@@ -88,6 +88,7 @@ pub async fn start(profile: Profile, defects: &[&str]) -> Emu {
         clients: emulator::default_clients(),
         users: vec![(u.into(), p.into())],
         defects: defects.iter().map(|d| d.to_string()).collect(),
+        token_bytes: None,
     };
     let handle = emulator::start(config, 0).await.expect("emulator starts");
     Emu {

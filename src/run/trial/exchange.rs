@@ -5,7 +5,7 @@
 use super::{Stop, Trial};
 use crate::judge::Response;
 use crate::oauth::TOKEN_FIELDS;
-use crate::record::Exchange;
+use crate::record::{Exchange, IdTokenShown};
 use crate::run::http::{Reply, Request, TransportError};
 
 impl Trial<'_> {
@@ -90,6 +90,7 @@ impl Trial<'_> {
                     .collect();
                 let shown = red(&body);
                 ex.response_body = crate::judge::excerpt(&shown, 2000);
+                ex.id_token = json.as_ref().and_then(|j| self.id_token_shown(j));
                 let r = Response {
                     shown,
                     status: reply.status,
@@ -101,6 +102,19 @@ impl Trial<'_> {
                 (Ok(r), ex)
             }
         }
+    }
+
+    /// The label and redacted claims of a response's id_token, if it has one.
+    fn id_token_shown(&self, json: &serde_json::Value) -> Option<IdTokenShown> {
+        let jwt = json.get("id_token")?.as_str()?;
+        Some(IdTokenShown {
+            label: self.redact(jwt),
+            claims: crate::judge::id_token_claims(jwt).map(|c| {
+                self.env
+                    .redactor
+                    .redact_json(&self.token_redactor.redact_json(&c))
+            }),
+        })
     }
 
     /// The requests at once (copies of one request, each with its own client assertion).
