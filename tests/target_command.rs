@@ -145,3 +145,40 @@ async fn missing_program_and_unknown_placeholder() {
     let e = run_grant_command(&[], &vars(), T).await.unwrap_err();
     assert!(e.contains("empty"), "{e}");
 }
+
+#[tokio::test]
+async fn a_command_writing_without_end_is_stopped_at_the_stdout_cap() {
+    // `yes` never ends by itself: only the cap, checked while reading, stops
+    // it before the (long) timeout; memory stays at the cap.
+    let e = run_grant_command(
+        &argv(&["yes", "refresh-token-like-output"]),
+        &vars(),
+        Duration::from_secs(120),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.contains("more than 1 MiB on stdout and was stopped"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("refresh-token-like-output"),
+        "stdout is never quoted: {e}"
+    );
+}
+
+#[tokio::test]
+async fn endless_stderr_keeps_only_its_tail() {
+    let e = run_grant_command(
+        &argv(&[
+            "sh",
+            "-c",
+            "head -c 5000000 /dev/zero | tr '\\0' x >&2; echo THE-END >&2; exit 3",
+        ]),
+        &vars(),
+        T,
+    )
+    .await
+    .unwrap_err();
+    assert!(e.contains("exit status 3") && e.contains("THE-END"), "{e}");
+}

@@ -274,3 +274,62 @@ async fn connection_refused_is_reported() {
     let e = discover(&mut t, &http()).await.unwrap_err();
     assert!(e.contains("cannot connect"), "{e}");
 }
+
+/// Metadata whose token endpoint is `token` and every other endpoint the issuer's.
+fn metadata_with_token(issuer: &str, token: &str) -> String {
+    let mut m: serde_json::Value = serde_json::from_str(&metadata(issuer)).unwrap();
+    m["token_endpoint"] = token.into();
+    m.to_string()
+}
+
+#[tokio::test]
+async fn a_discovered_endpoint_on_another_port_is_refused_unless_allowed() {
+    let (base, s) = start().await;
+    let (elsewhere, other) = start().await;
+    let token = format!("{elsewhere}/v1/token");
+    route(
+        &s,
+        "/.well-known/openid-configuration",
+        200,
+        "application/json",
+        metadata_with_token(&base, &token),
+    );
+    let mut t = target(&base);
+    let e = discover(&mut t, &http()).await.unwrap_err();
+    assert!(
+        e.contains("`token_endpoint`")
+            && e.contains("refused")
+            && e.contains("allowed_endpoint_hosts"),
+        "{e}"
+    );
+    assert!(t.endpoints.token.is_empty(), "nothing is filled in");
+    // Allowed by host:port: used, and the run is told.
+    let mut t = target(&base);
+    t.endpoints.allowed_hosts = vec![elsewhere.trim_start_matches("http://").to_string()];
+    let notes = discover(&mut t, &http()).await.unwrap();
+    assert_eq!(t.endpoints.token, token);
+    assert!(
+        notes.len() == 1 && notes[0].contains("`allowed_endpoint_hosts` allows"),
+        "{notes:?}"
+    );
+    assert!(
+        other.seen.lock().unwrap().is_empty(),
+        "discovery itself never calls it"
+    );
+}
+
+#[tokio::test]
+async fn a_discovered_endpoint_with_userinfo_is_refused_even_on_the_same_host() {
+    let (base, s) = start().await;
+    let token = base.replace("http://", "http://user:pw@") + "/v1/token";
+    route(
+        &s,
+        "/.well-known/openid-configuration",
+        200,
+        "application/json",
+        metadata_with_token(&base, &token),
+    );
+    let mut t = target(&base);
+    let e = discover(&mut t, &http()).await.unwrap_err();
+    assert!(e.contains("carries credentials"), "{e}");
+}

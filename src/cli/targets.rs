@@ -70,9 +70,12 @@ async fn load_file_target(spec: &str) -> Result<Target, Vec<String>> {
     if t.endpoints.issuer.is_some() || t.endpoints.token.is_empty() {
         let client = http::http_client(&t.http, t.live)
             .map_err(|e| vec![format!("--target {spec}: {e}")])?;
-        discovery::discover(&mut t, &client)
+        let notes = discovery::discover(&mut t, &client)
             .await
             .map_err(|e| vec![format!("--target {spec}: {e}")])?;
+        for n in notes {
+            eprintln!("note: --target {spec}: {n}");
+        }
     }
     Ok(t)
 }

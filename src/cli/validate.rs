@@ -15,7 +15,10 @@ pub struct ValidateArgs {
 
 /// Is this file a target (has `profile`, no `step`)?
 fn is_target(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = refresh_conformance::doc::read::read_text_capped(
+        path,
+        refresh_conformance::doc::read::MAX_USER_FILE,
+    ) else {
         return false;
     };
     let keys: Vec<String> = if path.extension().is_some_and(|e| e == "json") {

@@ -11,6 +11,7 @@
 mod hint;
 mod json_index;
 pub mod locate;
+pub mod read;
 
 pub use hint::{serde_message, suggest, type_name};
 pub use locate::Located;

@@ -19,7 +19,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use parking_lot::RwLock;
-use std::collections::HashMap;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 mod encodings;
@@ -36,8 +37,16 @@ pub(crate) const MIN_LEN: usize = 4;
 
 /// Patterns longer than this (a hostile IdP's megabyte "token") are not put
 /// into the automaton, whose size and build time grow with the patterns'
-/// total length; they are replaced by plain substring search instead.
+/// total length, nor kept whole: only their first [`LONG_PREFIX`] bytes and
+/// their length are, so memory follows the number of values, not their size.
 const LONG_PATTERN: usize = 4096;
+
+/// Where a long pattern's prefix is found, the prefix and the pattern's
+/// length after it are replaced: a text holding the whole value loses
+/// exactly it, a text cut inside it loses its piece, and the rarest case, a
+/// different value sharing 256 bytes of prefix, is over-redacted (the lesser
+/// harm).
+const LONG_PREFIX: usize = 256;
 
 /// Redacts registered secrets and tokens, in every usual encoding.
 #[derive(Default)]
@@ -47,26 +56,41 @@ pub struct Redactor {
 
 #[derive(Default)]
 struct Inner {
-    /// Raw value → label (every value given, even short ones).
+    /// Value key ([`key`]) → label (every value given, even short ones).
     labels: HashMap<String, String>,
-    /// Label → the raw value holding it (to detect a taken label).
-    taken: HashMap<String, String>,
+    /// Labels in use.
+    taken: HashSet<String>,
+    /// Label base → the next `#n` to try, so finding a free label takes
+    /// constant time however many values share a base.
+    next: HashMap<String, usize>,
     /// Pattern → label; the first registration of a pattern wins.
     patterns: HashMap<String, String>,
     /// Insertion order of `patterns`, so the automaton is deterministic.
     order: Vec<String>,
-    /// Patterns longer than [`LONG_PATTERN`], in insertion order.
-    long: Vec<String>,
+    /// Patterns longer than [`LONG_PATTERN`]: (prefix, full length, label).
+    long: Vec<LongPattern>,
+    /// (prefix, length) of the long patterns, to register each once.
+    long_seen: HashSet<(String, usize)>,
     /// `None` when `patterns` changed since the last build.
     compiled: Option<Arc<Compiled>>,
+    /// Labels looked at while finding free ones (a test counts them).
+    #[cfg(test)]
+    probes: usize,
+}
+
+#[derive(Clone)]
+struct LongPattern {
+    prefix: String,
+    len: usize,
+    label: String,
 }
 
 struct Compiled {
     /// `None` when there is nothing to redact.
     ac: Option<AhoCorasick>,
     labels: Vec<String>,
-    /// (pattern, label) for long patterns, longest first.
-    long: Vec<(String, String)>,
+    /// Long patterns, longest first.
+    long: Vec<LongPattern>,
     /// The patterns, for the fallback when no automaton could be built.
     patterns: Vec<String>,
 }
@@ -118,7 +142,7 @@ impl Redactor {
     /// is taken gets `‹rt:grant#2›`, `‹rt:grant#3›`, ...
     pub fn add_token(&self, value: &str, kind: &str, step: &str) -> String {
         let mut g = self.inner.write();
-        if let Some(l) = g.labels.get(value) {
+        if let Some(l) = g.labels.get(&key(value)) {
             return l.clone();
         }
         let base = if step.is_empty() {
@@ -126,12 +150,7 @@ impl Redactor {
         } else {
             format!("{kind}:{step}")
         };
-        let mut label = format!("‹{base}›");
-        let mut n = 2;
-        while g.taken.contains_key(&label) {
-            label = format!("‹{base}#{n}›");
-            n += 1;
-        }
+        let label = g.free_label(&base);
         g.register(value, &label, MIN_LEN);
         label
     }
@@ -139,7 +158,16 @@ impl Redactor {
     /// The label of a registered value.
     #[cfg(test)]
     fn label_of(&self, value: &str) -> Option<String> {
-        self.inner.read().labels.get(value).cloned()
+        self.inner.read().labels.get(&key(value)).cloned()
+    }
+
+    /// Bytes held for registered values (a test bounds it).
+    #[cfg(test)]
+    fn retained_bytes(&self) -> usize {
+        let g = self.inner.read();
+        g.labels.keys().map(String::len).sum::<usize>()
+            + g.patterns.keys().map(String::len).sum::<usize>()
+            + g.long.iter().map(|p| p.prefix.len()).sum::<usize>()
     }
 
     /// How many distinct values are registered.
@@ -155,10 +183,10 @@ impl Redactor {
     pub fn redact(&self, text: &str) -> String {
         let compiled = self.compiled();
         let mut replaced: Option<String> = None;
-        for (p, label) in &compiled.long {
+        for p in &compiled.long {
             let current = replaced.as_deref().unwrap_or(text);
-            if current.len() >= p.len() && current.contains(p.as_str()) {
-                replaced = Some(current.replace(p.as_str(), label));
+            if current.contains(p.prefix.as_str()) {
+                replaced = Some(replace_long(current, p));
             }
         }
         let text = replaced.as_deref().unwrap_or(text);
@@ -222,12 +250,8 @@ impl Redactor {
                 .build(&g.order)
                 .ok()
         };
-        let mut long: Vec<(String, String)> = g
-            .long
-            .iter()
-            .map(|p| (p.clone(), g.patterns[p].clone()))
-            .collect();
-        long.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let mut long = g.long.clone();
+        long.sort_by_key(|p| std::cmp::Reverse(p.len));
         let c = Arc::new(Compiled {
             ac,
             labels,
@@ -239,29 +263,95 @@ impl Redactor {
     }
 }
 
+/// The key of a value in `labels`: itself, or for a long one its SHA-256,
+/// so that a megabyte token is not kept whole to remember its label.
+fn key(value: &str) -> String {
+    if value.len() <= LONG_PATTERN {
+        value.to_string()
+    } else {
+        let digest = Sha256::digest(value.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("\u{0}sha256:{hex}")
+    }
+}
+
+/// `text` with every occurrence of `p`'s prefix, and the pattern's length
+/// after it, replaced by its label.
+fn replace_long(text: &str, p: &LongPattern) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(p.prefix.as_str()) {
+        out.push_str(&rest[..at]);
+        out.push_str(&p.label);
+        let mut end = (at + p.len).min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Inner {
+    /// `‹base›`, or the first free `‹base#n›`, in constant time.
+    fn free_label(&mut self, base: &str) -> String {
+        let first = format!("‹{base}›");
+        #[cfg(test)]
+        {
+            self.probes += 1;
+        }
+        if !self.taken.contains(&first) {
+            return first;
+        }
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let label = format!("‹{base}#{n}›");
+            *n += 1;
+            #[cfg(test)]
+            {
+                self.probes += 1;
+            }
+            if !self.taken.contains(&label) {
+                return label;
+            }
+        }
+    }
+
     /// `value` and its encoded forms, those of at least `min_len` characters.
     fn register(&mut self, value: &str, label: &str, min_len: usize) {
         if value.is_empty() {
             return;
         }
-        if !self.labels.contains_key(value) {
-            self.labels.insert(value.to_string(), label.to_string());
-            self.taken
-                .entry(label.to_string())
-                .or_insert_with(|| value.to_string());
+        let k = key(value);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.labels.entry(k) {
+            e.insert(label.to_string());
+            self.taken.insert(label.to_string());
         }
         if value.chars().count() < min_len {
             return;
         }
         for p in encoded_forms(value) {
-            if p.chars().count() >= min_len && !self.patterns.contains_key(&p) {
-                self.patterns.insert(p.clone(), label.to_string());
-                if p.len() > LONG_PATTERN {
-                    self.long.push(p);
-                } else {
-                    self.order.push(p);
+            if p.chars().count() < min_len {
+                continue;
+            }
+            if p.len() > LONG_PATTERN {
+                let mut cut = LONG_PREFIX;
+                while !p.is_char_boundary(cut) {
+                    cut += 1;
                 }
+                let prefix = p[..cut].to_string();
+                if self.long_seen.insert((prefix.clone(), p.len())) {
+                    self.long.push(LongPattern {
+                        prefix,
+                        len: p.len(),
+                        label: label.to_string(),
+                    });
+                    self.compiled = None;
+                }
+            } else if !self.patterns.contains_key(&p) {
+                self.patterns.insert(p.clone(), label.to_string());
+                self.order.push(p);
                 self.compiled = None;
             }
         }

@@ -111,7 +111,8 @@ fn collect_embedded<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a str)>) {
 /// Scenario files under `path` (a file or a folder, recursively), sorted.
 pub fn files_under(path: &Path) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.is_file() {
+    if !meta.is_dir() {
+        // A file, or something that is not one: reading it says which.
         return Ok(vec![path.to_path_buf()]);
     }
     let mut out = Vec::new();
@@ -138,14 +139,9 @@ pub fn files_under(path: &Path) -> Result<Vec<PathBuf>, String> {
 /// Load one user file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, Vec<String>> {
     let origin = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| vec![format!("{origin}: {e}")])?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(vec![format!(
-            "{origin}:1:1: file is {} bytes; scenario files are capped at {MAX_FILE_BYTES}",
-            meta.len()
-        )]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| vec![format!("{origin}: {e}")])?;
+    // Only a regular file, and never more than the cap (a FIFO or a
+    // symlink to a device named `*.toml` must not hang or exhaust memory).
+    let bytes = crate::doc::read::read_capped(path, MAX_FILE_BYTES).map_err(|e| vec![e])?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (l, c) = locate::line_col(
             &String::from_utf8_lossy(e.as_bytes()),

@@ -173,11 +173,7 @@ fn reason_of(
 
 /// Read and parse a baseline file.
 pub(crate) fn load_baseline(path: &Path) -> Result<Baseline, Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![format!(
-            "{}: cannot read the baseline file: {e}",
-            path.display()
-        )]
-    })?;
+    let text = crate::doc::read::read_text_capped(path, crate::doc::read::MAX_USER_FILE)
+        .map_err(|e| vec![format!("cannot read the baseline file: {e}")])?;
     parse_baseline(path, &text)
 }

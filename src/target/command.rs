@@ -71,8 +71,62 @@ pub(crate) fn placeholders(arg: &str) -> Vec<String> {
 
 /// Longest stderr excerpt put in an error (the caller redacts it).
 const STDERR_EXCERPT: usize = 400;
-/// Stdout larger than this is refused.
+/// Stdout larger than this is refused (and the command stopped).
 const MAX_STDOUT: usize = 1 << 20;
+/// The tail of stderr kept for the error message.
+const STDERR_KEEP: usize = 64 * 1024;
+
+/// Stdout up to [`MAX_STDOUT`]; `None` (after killing the command's process
+/// group) as soon as it writes more.
+async fn read_capped_stdout(
+    mut r: tokio::process::ChildStdout,
+    pid: Option<u32>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = r.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(Some(buf));
+        }
+        if buf.len() + n > MAX_STDOUT {
+            kill_group(pid);
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// The last `keep` bytes of a stream, read to its end.
+async fn read_tail(mut r: tokio::process::ChildStderr, keep: usize) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = r.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(buf);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > 2 * keep {
+            buf.drain(..buf.len() - keep);
+        }
+    }
+}
+
+/// SIGKILL the command's process group (it was started as its leader).
+fn kill_group(pid: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(pid) = pid {
+        // SAFETY: kill(2) with a negative pid signals that process group only.
+        unsafe {
+            libc::kill(-(pid as i32), libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
 
 /// Replace `{{name}}` (spaces inside the braces allowed) with `vars[name]`.
 /// An unknown placeholder is an error naming it.
@@ -143,33 +197,49 @@ pub async fn run_grant_command(
         .kill_on_drop(true);
     #[cfg(unix)]
     cmd.process_group(0);
-    let child = cmd
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("grant command `{program}` could not be started: {e}"))?;
     let pid = child.id();
-    let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(format!("grant command `{program}`: no output pipes"));
+    };
+    // Capped while reading: a command that writes without end is stopped at
+    // the cap instead of filling memory; stderr keeps only its tail.
+    let work = async {
+        let (out, err) = tokio::join!(
+            read_capped_stdout(stdout, pid),
+            read_tail(stderr, STDERR_KEEP)
+        );
+        let status = child.wait().await?;
+        Ok::<_, std::io::Error>((out?, err?, status))
+    };
+    let (stdout, stderr, status) = match tokio::time::timeout(timeout, work).await {
         Ok(Ok(o)) => o,
         Ok(Err(e)) => {
+            kill_group(pid);
             return Err(format!(
                 "grant command `{program}` failed while running: {e}"
-            ))
+            ));
         }
         Err(_) => {
             // The child itself is killed on drop; its own children share its process group.
-            #[cfg(unix)]
-            if let Some(pid) = pid {
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", "--", &format!("-{pid}")])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status();
-            }
-            let _ = pid;
+            kill_group(pid);
             return Err(format!(
                 "grant command `{program}` did not finish within {} and was killed",
                 humantime::format_duration(timeout)
             ));
         }
+    };
+    let Some(stdout) = stdout else {
+        return Err(format!(
+            "grant command `{program}` printed more than 1 MiB on stdout and was stopped"
+        ));
+    };
+    let output = std::process::Output {
+        status,
+        stdout,
+        stderr,
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
@@ -185,11 +255,6 @@ pub async fn run_grant_command(
         };
         return Err(format!(
             "grant command `{program}` failed with {status}; {excerpt}"
-        ));
-    }
-    if output.stdout.len() > MAX_STDOUT {
-        return Err(format!(
-            "grant command `{program}` printed more than 1 MiB on stdout"
         ));
     }
     let text = String::from_utf8_lossy(&output.stdout);

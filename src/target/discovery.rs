@@ -117,7 +117,8 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 /// When the token endpoint was given explicitly, a metadata document that
 /// cannot be fetched is not an error (nothing essential is missing); an
 /// issuer mismatch always is.
-pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(), String> {
+/// On success, notes for the run to print (an endpoint allowed on another host).
+pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<Vec<String>, String> {
     let Some(issuer) = target.endpoints.issuer.clone() else {
         if target.endpoints.token.is_empty() {
             return Err(format!(
@@ -125,7 +126,7 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(),
                 target.name
             ));
         }
-        return Ok(());
+        return Ok(vec![]);
     };
     let e = &target.endpoints;
     if !e.token.is_empty()
@@ -134,7 +135,7 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(),
         && e.jwks.is_some()
         && e.authorization.is_some()
     {
-        return Ok(());
+        return Ok(vec![]);
     }
     let token_known = !target.endpoints.token.is_empty();
     let mut tried = Vec::new();
@@ -150,7 +151,7 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(),
     }
     let Some((url, meta)) = found else {
         if token_known {
-            return Ok(());
+            return Ok(vec![]);
         }
         return Err(format!(
             "target `{}`: endpoint discovery for issuer `{issuer}` failed (set `token_endpoint` in the target file to skip discovery):\n  {}",
@@ -168,16 +169,9 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(),
         }
         None => return Err(format!("target `{}`: the metadata at {url} has no `issuer`", target.name)),
     }
-    let get = |k: &str| -> Result<Option<String>, String> {
-        match meta.get(k) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => match url::Url::parse(s) {
-                Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(Some(s.clone())),
-                _ => Err(format!("target `{}`: the metadata at {url} has `{k}` = `{s}`, which is not an http(s) URL", target.name)),
-            },
-            Some(_) => Err(format!("target `{}`: the metadata at {url} has a `{k}` that is not a string", target.name)),
-        }
-    };
+    let issuer_url = url::Url::parse(&issuer).map_err(|e| format!("issuer `{issuer}`: {e}"))?;
+    let mut notes = Vec::new();
+    let mut get = |k: &str| endpoint_of(target, &url, &meta, &issuer_url, k, &mut notes);
     let token = get("token_endpoint")?;
     let revocation = get("revocation_endpoint")?;
     let introspection = get("introspection_endpoint")?;
@@ -207,7 +201,100 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<(),
     if e.jwks.is_none() {
         e.jwks = jwks;
     }
-    Ok(())
+    Ok(notes)
+}
+
+/// The metadata's endpoint `k`, checked: an http(s) URL credentials may go
+/// to ([`endpoint_allowed`]); a note is added when it is allowed elsewhere.
+fn endpoint_of(
+    target: &Target,
+    url: &str,
+    meta: &serde_json::Map<String, serde_json::Value>,
+    issuer_url: &url::Url,
+    k: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<String>, String> {
+    let where_ = |s: &str| {
+        format!(
+            "target `{}`: the metadata at {url} has `{k}` = `{s}`",
+            target.name
+        )
+    };
+    match meta.get(k) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => match url::Url::parse(s) {
+            Ok(u) if u.scheme() == "https" || u.scheme() == "http" => {
+                if let Some(note) =
+                    endpoint_allowed(issuer_url, &u, &target.endpoints.allowed_hosts)
+                        .map_err(|why| format!("{}, {why}", where_(s)))?
+                {
+                    notes.push(format!("{}: {note}", where_(s)));
+                }
+                Ok(Some(s.clone()))
+            }
+            _ => Err(format!("{}, which is not an http(s) URL", where_(s))),
+        },
+        Some(_) => Err(format!(
+            "target `{}`: the metadata at {url} has a `{k}` that is not a string",
+            target.name
+        )),
+    }
+}
+
+/// Whether credentials may go to a discovered endpoint `u` of `issuer`:
+/// never over a downgraded scheme or to a URL carrying userinfo; to another
+/// host or port only when `allowed` (`allowed_endpoint_hosts`) names it, and
+/// then with a note for the run to print.
+fn endpoint_allowed(
+    issuer: &url::Url,
+    u: &url::Url,
+    allowed: &[String],
+) -> Result<Option<String>, String> {
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(
+            "which carries credentials (`user:password@`): refused, the suite would send them on"
+                .into(),
+        );
+    }
+    if issuer.scheme() == "https" && u.scheme() != "https" {
+        return Err(format!(
+            "which downgrades the issuer's https to {}: refused, credentials would travel in clear text (set the endpoint in the target file if this is really meant)",
+            u.scheme()
+        ));
+    }
+    let host_port = |x: &url::Url| {
+        format!(
+            "{}:{}",
+            x.host_str().unwrap_or(""),
+            x.port_or_known_default().unwrap_or(0)
+        )
+    };
+    let here = host_port(u);
+    if here == host_port(issuer) {
+        return Ok(None);
+    }
+    let named = allowed.iter().any(|a| {
+        let with_port = if a.contains(':') && !a.ends_with(']') {
+            a.clone()
+        } else {
+            // A bare host means the scheme's default port.
+            let default = if u.scheme() == "https" { 443 } else { 80 };
+            format!("{a}:{default}")
+        };
+        with_port.eq_ignore_ascii_case(&here)
+    });
+    if named {
+        Ok(Some(format!(
+            "on {here}, not the issuer's {}: used, as `allowed_endpoint_hosts` allows",
+            host_port(issuer)
+        )))
+    } else {
+        Err(format!(
+            "which is on {here}, not the issuer's {}: refused, credentials go only where the target file points (add \"{}\" to `allowed_endpoint_hosts` if this IdP really serves it there)",
+            host_port(issuer),
+            u.host_str().unwrap_or("")
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -236,5 +323,24 @@ mod tests {
                 "https://idp.example/oauth2/default/.well-known/oauth-authorization-server",
             ]
         );
+    }
+
+    #[test]
+    fn an_https_issuer_never_sends_credentials_over_http() {
+        let issuer = url::Url::parse("https://idp.example/").unwrap();
+        let http = url::Url::parse("http://idp.example/token").unwrap();
+        let e = endpoint_allowed(&issuer, &http, &["idp.example".into()]).unwrap_err();
+        assert!(e.contains("downgrades"), "{e}");
+        let same = url::Url::parse("https://idp.example:443/token").unwrap();
+        assert_eq!(endpoint_allowed(&issuer, &same, &[]), Ok(None));
+        // `host` alone means the scheme's default port.
+        let other = url::Url::parse("https://oauth2.googleapis.com/token").unwrap();
+        assert!(
+            endpoint_allowed(&issuer, &other, &["oauth2.googleapis.com".into()])
+                .unwrap()
+                .is_some()
+        );
+        let port = url::Url::parse("https://oauth2.googleapis.com:8443/token").unwrap();
+        assert!(endpoint_allowed(&issuer, &port, &["oauth2.googleapis.com".into()]).is_err());
     }
 }

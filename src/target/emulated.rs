@@ -105,6 +105,7 @@ pub fn describe(
             introspection: Some(format!("{base_url}/oauth2/introspect")),
             authorization: Some(format!("{base_url}/oauth2/authorize")),
             jwks: Some(format!("{base_url}/oauth2/jwks")),
+            allowed_hosts: vec![],
         },
         profile,
         behaviour: BehaviourSet::default(),

@@ -30,8 +30,8 @@ fn is_profile_path(name: &str) -> bool {
 pub(super) fn load_profile(target_path: &Path, name: &str) -> Result<Profile, String> {
     if is_profile_path(name) {
         let p = relative_to(target_path, name);
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| format!("cannot read profile file `{}`: {e}", p.display()))?;
+        let text = crate::doc::read::read_text_capped(&p, crate::doc::read::MAX_USER_FILE)
+            .map_err(|e| format!("cannot read profile file: {e}"))?;
         Profile::parse(&p.display().to_string(), &text)
     } else {
         builtin_profile(name).ok_or_else(|| {

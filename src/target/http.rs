@@ -41,8 +41,8 @@ pub fn http_client(settings: &HttpSettings, live: bool) -> Result<reqwest::Clien
         builder = builder.no_proxy();
     }
     if let Some(path) = &settings.ca_bundle {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("cannot read `ca_bundle` file `{}`: {e}", path.display()))?;
+        let pem = crate::doc::read::read_capped(path, crate::doc::read::MAX_USER_FILE)
+            .map_err(|e| format!("cannot read `ca_bundle` file: {e}"))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
             format!(
                 "`ca_bundle` file `{}` is not a PEM certificate bundle: {e}",

@@ -65,12 +65,8 @@ pub fn validate_target(path: &Path) -> Vec<String> {
 }
 
 fn read(path: &Path) -> Result<String, Vec<String>> {
-    std::fs::read_to_string(path).map_err(|e| {
-        vec![format!(
-            "{}: cannot read the target file: {e}",
-            path.display()
-        )]
-    })
+    crate::doc::read::read_text_capped(path, crate::doc::read::MAX_USER_FILE)
+        .map_err(|e| vec![format!("cannot read the target file: {e}")])
 }
 
 // ---------------------------------------------------------------- parsing

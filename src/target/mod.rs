@@ -27,6 +27,9 @@ pub struct Endpoints {
     pub introspection: Option<String>,
     pub authorization: Option<String>,
     pub jwks: Option<String>,
+    /// `allowed_endpoint_hosts`: where discovered endpoints may point
+    /// besides the issuer's own host and port.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// A private key for client assertions.

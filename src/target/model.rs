@@ -24,6 +24,10 @@ pub struct TargetFile {
     pub authorization_endpoint: Option<String>,
     #[serde(default)]
     pub jwks_uri: Option<String>,
+    /// Hosts (`host` or `host:port`) other than the issuer's that discovered
+    /// endpoints may name; credentials are sent nowhere else.
+    #[serde(default)]
+    pub allowed_endpoint_hosts: Vec<String>,
     /// Per-request timeout (humantime).
     #[serde(default)]
     pub timeout: Option<String>,
@@ -135,7 +139,7 @@ mod tests {
     fn field_names_list_every_key_of_the_format() {
         let top = field_names::<TargetFile>();
         assert!(top.iter().any(|k| k == "token_endpoint") && top.iter().any(|k| k == "clients"));
-        assert_eq!(top.len(), 18);
+        assert_eq!(top.len(), 19);
         assert_eq!(field_names::<ClientFile>().len(), 10);
         assert_eq!(field_names::<GrantFile>().len(), 8);
         assert_eq!(

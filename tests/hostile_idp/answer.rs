@@ -109,6 +109,13 @@ fn malformed(
             bytes.splice(at..at + 2, [0xff, 0xfe, 0xc3]);
             response(status, "application/json", &[], &bytes)
         }
+        Case::TokenFlood => {
+            let members: Vec<String> = (0..16_000)
+                .map(|i| format!("\"access_token\":\"canary-access-token-flood-{i:05}\""))
+                .collect();
+            let text = format!("{{{}}}", members.join(","));
+            response(status, "application/json", &[], text.as_bytes())
+        }
         _ => return None,
     })
 }

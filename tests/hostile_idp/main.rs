@@ -373,6 +373,16 @@ fn an_error_answered_with_200_fails() {
 }
 
 #[test]
+fn a_body_flooded_with_token_members_is_withheld_not_registered_one_by_one() {
+    let run = check(Case::TokenFlood, &all(Want::Fail("")));
+    let t = run.records.iter().find(|r| r.name == T).unwrap().details();
+    assert!(
+        t.contains("body withheld") && t.contains("token-like values"),
+        "{t}"
+    );
+}
+
+#[test]
 fn redirects_to_another_origin_are_reported_not_followed() {
     for status in [302, 307] {
         let run = check(

@@ -26,6 +26,8 @@ pub(crate) enum Case {
     ExpiresNegative,
     ExpiresHuge,
     ErrorWith200,
+    /// 16,000 `access_token` members in one body.
+    TokenFlood,
     Redirect {
         status: u16,
     },

@@ -8,6 +8,9 @@ use crate::oauth::TOKEN_FIELDS;
 use crate::record::{Exchange, IdTokenShown};
 use crate::run::http::{Reply, Request, TransportError};
 
+/// Token-like values a response may hold before its body is withheld.
+const MAX_SCANNED_TOKENS: usize = 64;
+
 impl Trial<'_> {
     /// Send one request for `step`, record the redacted exchange, return the response.
     pub(crate) async fn send(
@@ -44,11 +47,22 @@ impl Trial<'_> {
             Err(_) => None,
         };
         // Tokens in a body that did not parse (truncated, duplicate members, not UTF-8) are redacted too.
+        // A body with more token-like values than a token response can hold
+        // is withheld from every output instead: registering thousands of
+        // values would cost time no trial timeout can interrupt.
+        let mut withheld = None;
         if let Ok(reply) = &outcome {
-            for (kind, value) in
-                crate::redact::token_scan::scan(&String::from_utf8_lossy(&reply.body))
-            {
-                self.token_redactor.add_token(&value, kind, step);
+            let found = crate::redact::token_scan::scan(&String::from_utf8_lossy(&reply.body));
+            if found.len() > MAX_SCANNED_TOKENS {
+                withheld = Some(format!(
+                    "(body withheld: {} bytes holding {} token-like values, more than the {MAX_SCANNED_TOKENS} a token response can carry)",
+                    reply.body.len(),
+                    found.len()
+                ));
+            } else {
+                for (kind, value) in found {
+                    self.token_redactor.add_token(&value, kind, step);
+                }
             }
         }
         if let Some(obj) = json.as_ref().and_then(|j| j.as_object()) {
@@ -88,7 +102,7 @@ impl Trial<'_> {
                     .iter()
                     .map(|(k, v)| (k.clone(), red(v)))
                     .collect();
-                let shown = red(&body);
+                let shown = withheld.unwrap_or_else(|| red(&body));
                 ex.response_body = crate::judge::excerpt(&shown, 2000);
                 ex.id_token = json.as_ref().and_then(|j| self.id_token_shown(j));
                 let r = Response {

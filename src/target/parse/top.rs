@@ -71,12 +71,43 @@ impl Checker<'_> {
                 "the target needs `issuer` (endpoints are discovered) or `token_endpoint` (and optionally revocation_endpoint, introspection_endpoint)".into(),
             );
         }
+        if let Some(v) = root.get("allowed_endpoint_hosts") {
+            self.allowed_hosts(v);
+        }
         if let Some(v) = root.get("timeout") {
             self.duration(&["timeout"], v);
         }
         for k in ["ca_bundle", "baseline"] {
             if let Some(v) = root.get(k) {
                 self.non_empty_string(&[k], v);
+            }
+        }
+    }
+
+    /// `allowed_endpoint_hosts = ["host", "host:port"]`: names, not URLs.
+    fn allowed_hosts(&mut self, v: &toml::Value) {
+        let key = "allowed_endpoint_hosts";
+        let Some(list) = v.as_array() else {
+            self.value_err(
+                &[key],
+                format!("`{key}` must be a list of host names (\"login.example.com\" or \"host:port\"), not {}", type_name(v)),
+            );
+            return;
+        };
+        for (i, item) in list.iter().enumerate() {
+            let idx = i.to_string();
+            let ok = item.as_str().is_some_and(|h| {
+                !h.is_empty()
+                    && url::Url::parse(&format!("https://{h}/"))
+                        .is_ok_and(|u| u.path() == "/" && u.username().is_empty())
+                    && !h.contains('/')
+                    && !h.contains('@')
+            });
+            if !ok {
+                self.value_err(
+                    &[key, &idx],
+                    format!("`{key}` entries are a host or host:port, without scheme or path (e.g. \"oauth2.googleapis.com\"), not {item}"),
+                );
             }
         }
     }

@@ -16,7 +16,7 @@ use crate::behaviour::BehaviourSet;
 use crate::doc::Doc;
 use secrets::{header_is_credential, Secrets};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One resolution: where problems point, and what it has collected.
 pub(super) struct Resolver<'a> {
@@ -100,6 +100,7 @@ pub(super) fn resolve(
             introspection: file.introspection_endpoint.clone(),
             authorization: file.authorization_endpoint.clone(),
             jwks: file.jwks_uri.clone(),
+            allowed_hosts: file.allowed_endpoint_hosts.clone(),
         },
         clients,
         scopes,
@@ -170,9 +171,9 @@ impl Resolver<'_> {
     }
 }
 
-fn check_ca_bundle(ca: &PathBuf) -> Result<(), String> {
-    let bytes = std::fs::read(ca)
-        .map_err(|e| format!("cannot read `ca_bundle` file `{}`: {e}", ca.display()))?;
+fn check_ca_bundle(ca: &Path) -> Result<(), String> {
+    let bytes = crate::doc::read::read_capped(ca, crate::doc::read::MAX_USER_FILE)
+        .map_err(|e| format!("cannot read `ca_bundle` file: {e}"))?;
     match reqwest::Certificate::from_pem_bundle(&bytes) {
         Ok(certs) if !certs.is_empty() => Ok(()),
         _ => Err(format!(

@@ -65,15 +65,12 @@ impl Resolver<'_> {
             },
             SecretRef::File { file } => {
                 let p = relative_to(self.path, file);
-                match std::fs::read_to_string(&p) {
+                match crate::doc::read::read_text_capped(&p, crate::doc::read::MAX_USER_FILE) {
                     Ok(v) if v.trim().is_empty() => {
                         Err(format!("{who}: file `{}` ({key}) is empty", p.display()))
                     }
                     Ok(v) => Ok(v),
-                    Err(e) => Err(format!(
-                        "{who}: cannot read file `{}` ({key}): {e}",
-                        p.display()
-                    )),
+                    Err(e) => Err(format!("{who}: cannot read file ({key}): {e}")),
                 }
             }
             SecretRef::Literal(_) => Err(format!(
