@@ -4,6 +4,9 @@
 
 use super::error::{Cause, OAuthError};
 
+/// Parameters a request may carry (a token request needs about ten).
+pub(crate) const MAX_PARAMS: usize = 400;
+
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Params {
     pairs: Vec<(String, String)>,
@@ -15,13 +18,24 @@ pub(crate) struct Params {
 impl Params {
     /// Parse a form or query string. `allow_repeats` is for the
     /// `repeated-param-accepted` defect: the first occurrence wins.
+    ///
+    /// Linear in the input (a set of seen names, not a scan per pair), and at
+    /// most [`MAX_PARAMS`] parameters: a form with thousands of them is an
+    /// abusive client, refused before it costs anything.
     pub fn parse(raw: &[u8], allow_repeats: bool) -> Result<Params, OAuthError> {
         let mut pairs: Vec<(String, String)> = Vec::new();
-        for (k, v) in url::form_urlencoded::parse(raw) {
+        let mut seen = std::collections::HashSet::new();
+        for (n, (k, v)) in url::form_urlencoded::parse(raw).enumerate() {
+            if n >= MAX_PARAMS {
+                return Err(OAuthError::invalid_request(
+                    Cause::Malformed,
+                    format!("more than {MAX_PARAMS} parameters"),
+                ));
+            }
             if v.is_empty() {
                 continue;
             }
-            if pairs.iter().any(|(pk, _)| *pk == *k) {
+            if !seen.insert(k.clone()) {
                 if allow_repeats {
                     continue;
                 }
@@ -81,3 +95,36 @@ pub(crate) const TOKEN_PARAMS: &[&str] = &[
     "code_verifier",
     "nonce",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_than_400_parameters_are_an_invalid_request() {
+        let ok: Vec<String> = (0..MAX_PARAMS).map(|i| format!("p{i}=v")).collect();
+        assert_eq!(
+            Params::parse(ok.join("&").as_bytes(), false)
+                .unwrap()
+                .keys()
+                .count(),
+            MAX_PARAMS
+        );
+        let many: Vec<String> = (0..8_000).map(|i| format!("p{i}=v")).collect();
+        let e = Params::parse(many.join("&").as_bytes(), false).unwrap_err();
+        assert_eq!(e.error, "invalid_request");
+        assert!(e.description.contains("more than 400"), "{}", e.description);
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_still_found_among_many() {
+        let mut many: Vec<String> = (0..300).map(|i| format!("p{i}=v")).collect();
+        many.push("p7=again".into());
+        let e = Params::parse(many.join("&").as_bytes(), false).unwrap_err();
+        assert!(
+            e.description.contains("`p7` is repeated"),
+            "{}",
+            e.description
+        );
+    }
+}
