@@ -18,6 +18,7 @@
 pub mod cli;
 pub mod config_file;
 pub mod defects;
+mod listen;
 
 mod advance;
 mod app;
@@ -130,13 +131,7 @@ pub async fn start(config: EmulatorConfig, port: u16) -> anyhow::Result<Emulator
     let base_url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
     let app = std::sync::Arc::new(app::App::new(&config, &base_url, defects)?);
     let router = server::router(app);
-    // Small responses: do not let Nagle hold them back.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    tokio::spawn(listen::serve(listener, router));
     Ok(EmulatorHandle { base_url })
 }
 
