@@ -112,6 +112,6 @@ for _ in $(seq "$N"); do
   t1=$(now)
   times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
 done
-trials=$(printf '%s\n' "$out" | sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' | awk '{print $1 + $2 + $3}')
+trials=$(printf '%s\n' "$out" | sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) errors; \([0-9]*\) warnings; \([0-9]*\) ignored; \([0-9]*\) not run;.*/\1 \2 \3 \4 \5 \6/p' | awk '{print $1 + $2 + $3 + $4 + $5 + $6}')
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR] = $1} END { print a[int((NR + 1) / 2)] }')
 echo "  trials: $trials   wall times: ${times[*]} s   median: ${median} s"

@@ -31,9 +31,22 @@ impl FailKind {
 pub enum Outcome {
     Pass,
     Warn,
-    Fail { kind: FailKind },
-    Skip { reason: String },
-    Error { cause: String },
+    Fail {
+        kind: FailKind,
+    },
+    Skip {
+        reason: String,
+    },
+    Error {
+        cause: String,
+    },
+    /// The trial was not run because of another trial's error (a client
+    /// that cannot authenticate: its first trial is the error, the others
+    /// are not run and name it). Neither a pass nor a second error.
+    #[serde(rename = "not-run")]
+    NotRun {
+        reason: String,
+    },
 }
 
 impl Outcome {
@@ -55,6 +68,7 @@ impl Outcome {
             Outcome::Fail { .. } => "fail",
             Outcome::Skip { .. } => "skip",
             Outcome::Error { .. } => "error",
+            Outcome::NotRun { .. } => "not-run",
         }
     }
 }
@@ -216,7 +230,37 @@ pub fn wall_time<'a>(records: impl IntoIterator<Item = &'a TrialRecord>) -> Dura
     span.map(|(a, b)| b - a).unwrap_or_default()
 }
 
+/// How the exchanges of a client preflight are named: `preflight:<role>`,
+/// then `preflight:<role>:<endpoint>` for its confirmation.
+pub const PREFLIGHT_STEP: &str = "preflight:";
+
 impl TrialRecord {
+    /// The exchanges that show the outcome: the ones the findings point at;
+    /// with none, for a failure, warning or error, the last one, or, when a
+    /// client preflight stopped the trial, every preflight exchange (what was
+    /// sent and what the IdP answered, its confirmation too).
+    pub fn shown_exchanges(&self) -> Vec<usize> {
+        let mut shown: Vec<usize> = self.findings.iter().filter_map(|f| f.exchange).collect();
+        shown.sort();
+        shown.dedup();
+        let explained = matches!(
+            self.outcome,
+            Outcome::Pass | Outcome::Skip { .. } | Outcome::NotRun { .. }
+        );
+        if shown.is_empty() && !explained {
+            let last = self.transcript.len().checked_sub(1);
+            match last.filter(|i| self.transcript[*i].step.starts_with(PREFLIGHT_STEP)) {
+                Some(_) => shown.extend(
+                    (0..self.transcript.len())
+                        .filter(|i| self.transcript[*i].step.starts_with(PREFLIGHT_STEP)),
+                ),
+                None => shown.extend(last),
+            }
+        }
+        shown.retain(|i| *i < self.transcript.len());
+        shown
+    }
+
     /// The full text for a failure, error or warning: message, findings and the exchanges that show them.
     pub fn details(&self) -> String {
         let mut s = format!("{}: {}\n", self.scenario, self.message);
@@ -226,13 +270,7 @@ impl TrialRecord {
         for f in &self.findings {
             s.push_str(&format!("- {}\n", f.describe()));
         }
-        let mut shown: Vec<usize> = self.findings.iter().filter_map(|f| f.exchange).collect();
-        shown.sort();
-        shown.dedup();
-        if shown.is_empty() && !matches!(self.outcome, Outcome::Pass | Outcome::Skip { .. }) {
-            shown.extend(self.transcript.len().checked_sub(1));
-        }
-        for i in shown {
+        for i in self.shown_exchanges() {
             if let Some(x) = self.transcript.get(i) {
                 s.push_str(&format!(
                     "\nexchange #{} (step `{}`):\n{}",

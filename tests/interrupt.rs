@@ -16,7 +16,7 @@ use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::interrupt::{Interrupts, Signal, GRACE, INTERRUPTED};
 use refresh_conformance::run::plan::Filters;
-use refresh_conformance::run::runner::{self, Console};
+use refresh_conformance::run::runner::{self, Settings};
 use refresh_conformance::scenario::load::load_text;
 use std::io::BufRead;
 use std::path::Path;
@@ -99,10 +99,8 @@ fn engine_run(
     }
     let log = idp.log.clone();
     let cancel = interrupts.cancel();
-    let logfile = tempfile::NamedTempFile::new().unwrap();
-    let console = Console {
+    let settings = Settings {
         test_threads: Some(2),
-        logfile: Some(logfile.path().display().to_string()),
         ..Default::default()
     };
     let start = Instant::now();
@@ -121,7 +119,7 @@ fn engine_run(
             scenarios,
             &Filters::default(),
             &RunOptions::default(),
-            &console,
+            &settings,
             Arc::new(Redactor::new()),
             &cancel,
         )

@@ -1,6 +1,7 @@
 //! Target files through the CLI against a `refresh-conformance emulate`
-//! child: the client preflight (a wrong secret is an error naming the cause,
-//! exit 3) and `run --list`'s count of fresh grants.
+//! child: the client preflight (a wrong secret is one error naming the cause,
+//! the client's other trials not run, exit 3) and `run --list`'s count of
+//! fresh grants.
 
 mod live_support;
 
@@ -28,8 +29,12 @@ password = {{ env = "LIVE_TEST_PASSWORD" }}
     path.display().to_string()
 }
 
+/// One set-up mistake, one error: the first trial using the client is the
+/// error, with what was sent (redacted) and what the IdP answered; every
+/// other trial using it is not run and names that error; the console, JUnit,
+/// the Markdown summary and the HTML report's data count them apart.
 #[test]
-fn a_wrong_client_secret_is_an_error_naming_the_cause_not_a_failure() {
+fn a_wrong_client_secret_is_one_error_and_the_client_s_other_trials_are_not_run() {
     let emu = Emulator::start("okta", &[]);
     let dir = tempfile::tempdir().unwrap();
     let target = target_file(
@@ -39,6 +44,8 @@ fn a_wrong_client_secret_is_an_error_naming_the_cause_not_a_failure() {
         "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"LIVE_TEST_SECRET\" }",
     );
     let junit = dir.path().join("junit.xml");
+    let summary = dir.path().join("summary.md");
+    let html = dir.path().join("report.html");
     let env = BTreeMap::from([
         (
             "LIVE_TEST_SECRET".to_string(),
@@ -56,32 +63,25 @@ fn a_wrong_client_secret_is_an_error_naming_the_cause_not_a_failure() {
             &target,
             "--junit",
             junit.to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
             "rotation/",
             "errors/unknown-refresh-token",
         ],
         &env,
     );
     assert_eq!(out.code, 3, "errors but no failure: exit 3\n{}", out.both());
-    let cause = "client `main`: preflight refresh with a bogus token answered invalid_client (status 401): the client id/secret/key or its grant-type configuration is wrong";
-    assert!(out.stdout.contains(cause), "{}", out.both());
     assert!(
         !out.both().contains("not-the-main-secret"),
         "{}",
         out.both()
     );
-    let verdicts = junit_verdicts(&std::fs::read_to_string(&junit).unwrap());
-    let mut errors = 0;
-    for (name, (v, message)) in &verdicts {
-        match v {
-            Verdict::Error => {
-                errors += 1;
-                assert!(message.contains(cause), "{name}: {message}");
-            }
-            Verdict::Skip => {}
-            other => panic!("{name}: {other:?} (a wrong secret is no IdP failure)"),
-        }
-    }
-    assert!(errors >= 3, "{verdicts:#?}");
+
+    let cause = "client `main`: preflight refresh with a bogus token answered invalid_client (status 401): the client id/secret/key or its grant-type configuration is wrong";
+    let (owner, n) = one_error_the_others_not_run(&out.stdout, cause);
+    reports_count_them_apart(dir.path(), &owner, n, cause);
 
     // The same file with the right secret runs clean: the preflight blames the secret only.
     let env = BTreeMap::from([
@@ -97,6 +97,88 @@ fn a_wrong_client_secret_is_an_error_naming_the_cause_not_a_failure() {
     );
     assert_eq!(out.code, 0, "{}", out.both());
     emu.stop();
+}
+
+/// The console: one ERROR line, with what was sent and answered under
+/// `failures:`; the others not run and naming it. Returns the error's trial
+/// and how many were not run.
+fn one_error_the_others_not_run(stdout: &str, cause: &str) -> (String, usize) {
+    // The console: one ERROR line, the others not run and naming it.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let errors: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.ends_with("... ERROR"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{stdout}");
+    let owner = errors[0]["test ".len()..].split(' ').next().unwrap();
+    let not_run = format!("not run (client `main` cannot authenticate: see the error of {owner})");
+    let n = lines.iter().filter(|l| l.ends_with(&not_run)).count();
+    assert!(n >= 3, "{stdout}");
+    assert_eq!(stdout.matches(cause).count(), 1, "{stdout}");
+    let failures = stdout
+        .split("\nfailures:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let entries = failures.lines().filter(|l| l.starts_with("---- ")).count();
+    assert_eq!(entries, 1, "{failures}");
+    for shown in [
+        "exchange #1 (step `preflight:main`):\n> POST ",
+        "> authorization: Basic ‹basic:main›",
+        "< 401",
+        "{\"error\":\"invalid_client\"",
+    ] {
+        assert!(failures.contains(shown), "{shown} in {failures}");
+    }
+    let counts = "0 passed; 0 failed; 1 errors; 0 warnings; ";
+    let result = lines
+        .iter()
+        .find(|l| l.starts_with("test result: "))
+        .unwrap();
+    assert!(
+        result.starts_with("test result: ERROR. ") && result.contains(counts),
+        "{result}"
+    );
+    assert!(result.contains(&format!("; {n} not run;")), "{result}");
+    assert!(stdout.lines().count() < 150, "{stdout}");
+    (owner.to_string(), n)
+}
+
+/// JUnit has the one error and the others skipped as not run, naming it;
+/// the Markdown summary and the HTML report's data count them apart.
+fn reports_count_them_apart(dir: &std::path::Path, owner: &str, n: usize, cause: &str) {
+    // JUnit: the one error; the others skipped as not run, naming it.
+    let verdicts = junit_verdicts(&std::fs::read_to_string(dir.join("junit.xml")).unwrap());
+    let mut skipped_not_run = 0;
+    for (name, (v, message)) in &verdicts {
+        match v {
+            Verdict::Error => {
+                assert_eq!(name, owner);
+                assert!(message.contains(cause), "{name}: {message}");
+            }
+            Verdict::Skip if message.contains("not run: client `main` cannot authenticate") => {
+                assert!(message.contains(owner), "{name}: {message}");
+                skipped_not_run += 1;
+            }
+            Verdict::Skip => {}
+            other => panic!("{name}: {other:?} (a wrong secret is no IdP failure)"),
+        }
+    }
+    assert_eq!(skipped_not_run, n, "{verdicts:#?}");
+
+    // The Markdown summary and the HTML report's data count them apart.
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(
+        md.contains("0 fail, 1 error, ") && md.contains(&format!(", {n} not run")),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["total"]["error"], 1, "{}", json["total"]);
+    assert_eq!(json["total"]["fail"], 0, "{}", json["total"]);
+    assert_eq!(json["total"]["not_run"], n, "{}", json["total"]);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains(&format!("{n} not run")), "{html}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Subcommands. Exit codes (docs/outcomes.md): 0 clean, 1 failures,
 //! 3 errors only, 2 usage or input error, 130/143 interrupted.
 
+mod console;
 mod list;
 mod profiles;
 mod reports;

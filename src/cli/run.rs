@@ -1,12 +1,14 @@
 //! `refresh-conformance run`: load → plan → execute → judge → report.
 
+use super::console::{self, ColorArg, ToConsole};
 use super::{input_errors, parse_duration};
 use clap::Args;
 use refresh_conformance::redact::Redactor;
+use refresh_conformance::report::console::{self as printer, Console, Uncounted};
 use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::interrupt::Interrupts;
 use refresh_conformance::run::plan::Filters;
-use refresh_conformance::run::runner::{self, Console};
+use refresh_conformance::run::runner::{self, Settings};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,7 +58,7 @@ pub struct RunArgs {
     pub quiet: bool,
     /// Colour: auto, always, never.
     #[arg(long, value_enum)]
-    pub color: Option<libtest_mimic::ColorSetting>,
+    pub color: Option<ColorArg>,
     /// A live scenario whose waits add up to more than this is skipped, saying how long it would have waited and what to change.
     #[arg(long, default_value = "5m", value_parser = parse_duration)]
     pub max_wait: Duration,
@@ -117,19 +119,25 @@ pub fn run(a: RunArgs) -> i32 {
         .collect();
     let filters = filters_of(&a);
     let opts = options_of(&a);
-    let console = console_of(&a);
     let grants_needed = a.list.then(|| {
         let needs = refresh_conformance::run::grants_needed::count(&targets, &scenarios, &filters);
         refresh_conformance::run::grants_needed::render(&targets, &needs)
     });
     let redactor = Arc::new(Redactor::new());
+    let console = Arc::new(Console::stdio(printer_of(&a), redactor.clone()));
+    let settings = Settings {
+        list: a.list,
+        test_threads: a.test_threads,
+        progress: (!a.list).then(|| Arc::new(ToConsole(console.clone())) as _),
+    };
+    let started = std::time::Instant::now();
     let result = match runner::run_with_cancel(
         &rt,
         targets,
         scenarios,
         &filters,
         &opts,
-        &console,
+        &settings,
         redactor.clone(),
         &interrupts.cancel(),
     ) {
@@ -137,11 +145,18 @@ pub fn run(a: RunArgs) -> i32 {
         Err(e) => return input_errors(&[e]),
     };
     if a.list {
+        console.list(console::shown(&result.planned).map(|p| p.name.as_str()));
         for line in grants_needed.unwrap_or_default() {
             eprintln!("{line}");
         }
         return 0;
     }
+    let uncounted = Uncounted {
+        ignored: console::ignored(&result.planned),
+        filtered_out: result.filtered_out,
+        elapsed: started.elapsed(),
+    };
+    console.finish(&result.records, &uncounted);
     let interrupted = interrupts.signal();
     let outputs = super::reports::Outputs {
         junit: a.junit.as_deref(),
@@ -184,12 +199,10 @@ fn options_of(a: &RunArgs) -> RunOptions {
     }
 }
 
-fn console_of(a: &RunArgs) -> Console {
-    Console {
-        list: a.list,
+fn printer_of(a: &RunArgs) -> printer::Settings {
+    printer::Settings {
         quiet: a.quiet,
-        test_threads: a.test_threads,
-        color: a.color,
-        logfile: None,
+        color: a.color.unwrap_or_default().into(),
+        strict: a.strict,
     }
 }

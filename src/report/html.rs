@@ -67,7 +67,7 @@ impl Esc<'_> {
 fn outcome_detail(r: &TrialRecord) -> String {
     match &r.outcome {
         Outcome::Fail { kind } => kind.as_str().to_string(),
-        Outcome::Skip { reason } => reason.clone(),
+        Outcome::Skip { reason } | Outcome::NotRun { reason } => reason.clone(),
         Outcome::Error { cause } => cause.clone(),
         Outcome::Warn => "should".to_string(),
         Outcome::Pass => String::new(),
@@ -199,6 +199,7 @@ td.fail { background: var(--fail-bg); } td.fail .badge { background: var(--fail)
 td.warn { background: var(--warn-bg); } td.warn .badge { background: var(--warn); color: #fff; }
 td.skip { background: var(--skip-bg); } td.skip .badge { background: var(--skip); color: #fff; }
 td.error { background: var(--error-bg); } td.error .badge { background: var(--error); color: #fff; }
+td.not-run { background: var(--skip-bg); } td.not-run .badge { background: var(--skip); color: #fff; }
 td.none { color: #8c959f; text-align: center; }
 details { margin-top: 4px; }
 summary { cursor: pointer; font-size: 13px; }
@@ -233,10 +234,14 @@ fn render_drift(e: &Esc, d: &super::fingerprint::FingerprintDiff) -> String {
 }
 
 fn render_totals(t: &Totals) -> String {
-    format!(
+    let mut s = format!(
         "<span class=\"t-pass\">{} pass</span><span class=\"t-warn\">{} warn</span><span class=\"t-fail\">{} fail</span><span class=\"t-error\">{} error</span><span class=\"t-skip\">{} skip</span>",
         t.pass, t.warn, t.fail, t.error, t.skip
-    )
+    );
+    if t.not_run > 0 {
+        let _ = write!(s, "<span class=\"t-skip\">{} not run</span>", t.not_run);
+    }
+    s
 }
 
 /// Renders the whole report as one self-contained HTML file.
@@ -395,6 +400,7 @@ pub fn index_json(
         "meta": meta,
         "targets": m.targets,
         "totals": tot.iter().map(|(t, n)| (t.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "total": Totals::of(records),
         "areas": areas,
     });
     redactor.redact_json(&v)

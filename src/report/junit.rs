@@ -13,6 +13,8 @@
 //!   record: `classname` = target, `name` = scenario id;
 //! - fail → `<failure type="spec-violation|profile-mismatch">`;
 //! - error → `<error type="error">`; skip → `<skipped message=reason>`;
+//! - not run (another trial's error, which the reason names) →
+//!   `<skipped message="not run: reason">`;
 //! - warn → a passing testcase whose `system-out` starts with `WARN`; with
 //!   `strict`, a `<failure>` whose type is the finding's kind.
 //!
@@ -82,6 +84,9 @@ fn system_out(r: &TrialRecord, strict: bool) -> String {
         Outcome::Skip { reason } => {
             let _ = writeln!(s, "SKIP: {reason}");
         }
+        Outcome::NotRun { reason } => {
+            let _ = writeln!(s, "NOT RUN: {reason}");
+        }
         Outcome::Error { cause } if r.message.is_empty() => {
             let _ = writeln!(s, "ERROR: {cause}");
         }
@@ -124,6 +129,54 @@ fn failure_text(r: &TrialRecord) -> String {
     s
 }
 
+/// The element that says a testcase's outcome (none for a pass, or a
+/// warning without `--strict`).
+fn outcome_element(cx: &Ctx<'_>, r: &TrialRecord, strict: bool) -> String {
+    let mut s = String::new();
+    match &r.outcome {
+        Outcome::Pass => {}
+        Outcome::Warn => {
+            if strict {
+                let _ = writeln!(
+                    s,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    warn_kind(r).as_str(),
+                    cx.attr_line(&format!("WARN (strict): {}", r.message)),
+                    cx.text(&failure_text(r))
+                );
+            }
+        }
+        Outcome::Fail { kind } => {
+            let _ = writeln!(
+                s,
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                kind.as_str(),
+                cx.attr_line(&r.message),
+                cx.text(&failure_text(r))
+            );
+        }
+        Outcome::Error { cause } => {
+            let _ = writeln!(
+                s,
+                "      <error type=\"error\" message=\"{}\">{}</error>",
+                cx.attr_line(cause),
+                cx.text(&format!("cause: {cause}\n{}", failure_text(r)))
+            );
+        }
+        Outcome::Skip { reason } => {
+            let _ = writeln!(s, "      <skipped message=\"{}\"/>", cx.attr(reason));
+        }
+        Outcome::NotRun { reason } => {
+            let _ = writeln!(
+                s,
+                "      <skipped message=\"{}\"/>",
+                cx.attr(&format!("not run: {reason}"))
+            );
+        }
+    }
+    s
+}
+
 /// Renders the records as one JUnit XML document.
 pub fn junit_xml(records: &[TrialRecord], strict: bool, redactor: &Redactor) -> String {
     junit_xml_with_drift(records, strict, None, redactor)
@@ -155,7 +208,9 @@ pub fn junit_xml_with_drift(
         let rs: Vec<&TrialRecord> = records.iter().filter(|r| r.target == *t).collect();
         let fails = count(&rs, &is_failure);
         let errors = count(&rs, &|r| matches!(r.outcome, Outcome::Error { .. }));
-        let skipped = count(&rs, &|r| matches!(r.outcome, Outcome::Skip { .. }));
+        let skipped = count(&rs, &|r| {
+            matches!(r.outcome, Outcome::Skip { .. } | Outcome::NotRun { .. })
+        });
         // A suite's time is the wall time its trials span (they overlap),
         // not the sum of theirs.
         let time = crate::record::wall_time(rs.iter().copied());
@@ -177,40 +232,7 @@ pub fn junit_xml_with_drift(
                 cx.attr(t),
                 seconds(r.duration)
             );
-            match &r.outcome {
-                Outcome::Pass => {}
-                Outcome::Warn => {
-                    if strict {
-                        let _ = writeln!(
-                            suites,
-                            "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                            warn_kind(r).as_str(),
-                            cx.attr_line(&format!("WARN (strict): {}", r.message)),
-                            cx.text(&failure_text(r))
-                        );
-                    }
-                }
-                Outcome::Fail { kind } => {
-                    let _ = writeln!(
-                        suites,
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        kind.as_str(),
-                        cx.attr_line(&r.message),
-                        cx.text(&failure_text(r))
-                    );
-                }
-                Outcome::Error { cause } => {
-                    let _ = writeln!(
-                        suites,
-                        "      <error type=\"error\" message=\"{}\">{}</error>",
-                        cx.attr_line(cause),
-                        cx.text(&format!("cause: {cause}\n{}", failure_text(r)))
-                    );
-                }
-                Outcome::Skip { reason } => {
-                    let _ = writeln!(suites, "      <skipped message=\"{}\"/>", cx.attr(reason));
-                }
-            }
+            suites.push_str(&outcome_element(&cx, r, strict));
             let _ = writeln!(
                 suites,
                 "      <system-out>{}</system-out>",

@@ -3,6 +3,7 @@
 //! text through a [`Redactor`](crate::redact::Redactor) once more.
 
 pub mod atomic;
+pub mod console;
 pub mod fingerprint;
 pub mod html;
 pub mod junit;

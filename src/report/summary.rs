@@ -88,6 +88,7 @@ fn outcome_cell(r: &TrialRecord) -> String {
         Outcome::Error { .. } => "💥 error".into(),
         Outcome::Warn => "⚠️ warn".into(),
         Outcome::Skip { .. } => "⏭️ skip".into(),
+        Outcome::NotRun { .. } => "⏸️ not run".into(),
         Outcome::Pass => "✅ pass".into(),
     }
 }
@@ -144,10 +145,7 @@ pub fn summary_markdown(
 /// The verdict line and the per-target table.
 fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool) -> String {
     let tot = totals(records);
-    let mut all = super::view::Totals::default();
-    for r in records {
-        all.add(&r.outcome);
-    }
+    let all = super::view::Totals::of(records);
     let mut s = String::from("## refresh-conformance\n\n");
     let verdict = if all.fail > 0 {
         "❌ **failed**"
@@ -158,19 +156,33 @@ fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool) -> String {
     } else {
         "✅ **passed**"
     };
+    // Trials not run (a client that cannot authenticate) are rare: their
+    // count and column appear when there are some.
+    let with_not_run = all.not_run > 0;
+    let not_run = match with_not_run {
+        true => format!(", {} not run", all.not_run),
+        false => String::new(),
+    };
     let _ = writeln!(
         s,
-        "{verdict}: {} trial(s) on {} target(s) — {} pass, {} warn, {} fail, {} error, {} skip\n",
+        "{verdict}: {} trial(s) on {} target(s) — {} pass, {} warn, {} fail, {} error, {} skip{not_run}\n",
         records.len(),
         tot.len(),
         all.pass,
         all.warn,
         all.fail,
         all.error,
-        all.skip
+        all.skip,
     );
     if !tot.is_empty() {
-        s.push_str("| target | pass | warn | fail | error | skip | result |\n|---|---:|---:|---:|---:|---:|---|\n");
+        let (head, rule) = match with_not_run {
+            true => (" not run |", "---:|"),
+            false => ("", ""),
+        };
+        let _ = writeln!(
+            s,
+            "| target | pass | warn | fail | error | skip |{head} result |\n|---|---:|---:|---:|---:|---:|{rule}---|"
+        );
         for (t, n) in &tot {
             let result = if n.fail > 0 {
                 "❌ fail"
@@ -179,9 +191,13 @@ fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool) -> String {
             } else {
                 "✅ ok"
             };
+            let not_run = match with_not_run {
+                true => format!(" {} |", n.not_run),
+                false => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {result} |",
+                "| {} | {} | {} | {} | {} | {} |{not_run} {result} |",
                 md.code(t),
                 n.pass,
                 n.warn,
@@ -204,6 +220,16 @@ fn outcomes(md: &Md<'_>, s: &mut String, records: &[TrialRecord]) {
     if !bad.is_empty() {
         s.push_str("### Failures and errors\n\n");
         table(md, s, &bad);
+        let not_run = records
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::NotRun { .. }))
+            .count();
+        if not_run > 0 {
+            let _ = writeln!(
+                s,
+                "\n{not_run} more trial(s) not run because of these errors: each names the error it follows from."
+            );
+        }
         s.push('\n');
     }
     let warns: Vec<&TrialRecord> = records
@@ -294,6 +320,47 @@ mod tests {
         );
         assert!(s.contains("<details><summary>Warnings (2)</summary>"));
         assert!(!s.contains("Behaviour drift"));
+    }
+
+    #[test]
+    fn trials_not_run_are_counted_apart_from_the_one_error() {
+        let mut recs = vec![record(
+            "t",
+            "a/first",
+            Outcome::Error {
+                cause: "client `main` cannot authenticate".into(),
+            },
+            "client `main` cannot authenticate",
+        )];
+        for id in ["a/second", "a/third"] {
+            let reason = "client `main` cannot authenticate: see the error of t/a/first";
+            let not_run = Outcome::NotRun {
+                reason: reason.into(),
+            };
+            recs.push(record("t", id, not_run, reason));
+        }
+        let s = summary_markdown(&recs, None, &Redactor::new());
+        assert!(
+            s.contains("💥 **errors**: 3 trial(s) on 1 target(s) — 0 pass, 0 warn, 0 fail, 1 error, 0 skip, 2 not run"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| target | pass | warn | fail | error | skip | not run | result |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| `t` | 0 | 0 | 0 | 1 | 0 | 2 | 💥 error |"),
+            "{s}"
+        );
+        assert_eq!(
+            s.matches("| `t/a/").count(),
+            1,
+            "only the error is listed: {s}"
+        );
+        assert!(
+            s.contains("2 more trial(s) not run because of these errors"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl<'a> Matrix<'a> {
     }
 }
 
-/// Per-outcome counts.
+/// Per-outcome counts: failures, errors, warnings and trials not run apart.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct Totals {
     pub pass: usize,
@@ -87,6 +87,8 @@ pub(crate) struct Totals {
     pub fail: usize,
     pub skip: usize,
     pub error: usize,
+    /// Not run because of another trial's error (a client that cannot authenticate).
+    pub not_run: usize,
 }
 
 impl Totals {
@@ -97,7 +99,27 @@ impl Totals {
             Outcome::Fail { .. } => self.fail += 1,
             Outcome::Skip { .. } => self.skip += 1,
             Outcome::Error { .. } => self.error += 1,
+            Outcome::NotRun { .. } => self.not_run += 1,
         }
+    }
+
+    /// Counts of the outcomes as recorded.
+    pub(crate) fn of(records: &[TrialRecord]) -> Totals {
+        Totals::judged(records, false)
+    }
+
+    /// Counts as judged: under `--strict` a warning counts as a failure
+    /// (what the exit code says).
+    pub(crate) fn judged(records: &[TrialRecord], strict: bool) -> Totals {
+        let mut t = Totals::default();
+        for r in records {
+            if r.outcome.is_failure(strict) {
+                t.fail += 1;
+            } else {
+                t.add(&r.outcome);
+            }
+        }
+        t
     }
 }
 

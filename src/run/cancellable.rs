@@ -44,7 +44,18 @@ pub(crate) fn interrupted(
         .signal()
         .map(|s| format!(" ({})", s.name()))
         .unwrap_or_default();
-    let message = format!("{INTERRUPTED}{by}");
+    error_record(env, scenario, name, start, format!("{INTERRUPTED}{by}"))
+}
+
+/// The record of a trial that ended in harness trouble before its steps could
+/// record anything.
+pub(crate) fn error_record(
+    env: &RunEnv,
+    scenario: &Scenario,
+    name: String,
+    start: Instant,
+    message: String,
+) -> TrialRecord {
     TrialRecord {
         name,
         target: env.target.name.clone(),

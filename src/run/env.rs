@@ -50,6 +50,8 @@ pub struct RunEnv {
     pub grant_claims: parking_lot::Mutex<std::collections::HashMap<String, String>>,
     /// Set by the runner: after an interrupt, a trial that has not sent anything does not start.
     pub cancel: super::interrupt::Cancel,
+    /// The run's live waits (set by the runner; on its own, shown on stderr).
+    pub waits: Arc<super::waits::Waits>,
 }
 
 impl RunEnv {
@@ -84,6 +86,7 @@ impl RunEnv {
             preflight,
             grant_claims: Default::default(),
             cancel: super::interrupt::Cancel::never(),
+            waits: super::waits::Waits::new(Arc::new(super::progress::Stderr)),
         })
     }
 }
@@ -123,8 +126,12 @@ impl RunEnv {
 /// What the preflight of one client found.
 #[derive(Debug, Clone, Default)]
 pub struct Preflight {
-    /// The error every trial using the client ends with; None when it works.
+    /// The error of the trial that ran it when the client cannot
+    /// authenticate; None when it works.
     pub error: Option<String>,
+    /// The trial that ran it (`<target>/<scenario-id>`): the one error; the
+    /// other trials using the client are not run and name it.
+    pub owner: String,
     /// The preflight's redacted exchanges (kept for the error's transcript).
     pub exchanges: Vec<crate::record::Exchange>,
 }

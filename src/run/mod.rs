@@ -14,6 +14,7 @@ pub mod outcome;
 pub mod permits;
 pub mod plan;
 pub mod preflight;
+pub mod progress;
 pub mod retry;
 pub mod runner;
 mod step;

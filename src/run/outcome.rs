@@ -30,6 +30,7 @@ pub(crate) fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, Str
         Some(Stop::Skip(s)) if findings.is_empty() => {
             return (Outcome::Skip { reason: s.clone() }, s.clone())
         }
+        Some(Stop::NotRun(s)) => return (Outcome::NotRun { reason: s.clone() }, s.clone()),
         _ => {}
     }
     let failing: Vec<&Finding> = findings.iter().filter(|f| f.level == Level::Must).collect();
@@ -50,8 +51,9 @@ pub(crate) fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, Str
         return (Outcome::Fail { kind }, msg);
     }
     if let Some(first) = findings.first() {
+        // No "WARN" here: every writer labels the outcome itself.
         let msg = format!(
-            "WARN ({} level): {}{}",
+            "{}: {}{}",
             first.level,
             first.describe(),
             more(findings.len())
@@ -84,7 +86,9 @@ pub(crate) fn apply_baseline(
         );
     }
     if outcome == Outcome::Pass {
-        let m = format!("WARN: the baseline expects `{label}` ({reason}), but it passed: no longer seen; remove it");
+        let m = format!(
+            "the baseline expects `{label}` ({reason}), but it passed: no longer seen; remove it"
+        );
         return (Outcome::Warn, m, Some(reason.clone()));
     }
     (outcome, message, Some(reason.clone()))

@@ -13,13 +13,16 @@
 //! (`unauthorized_client` included) is left for the trial's own steps to
 //! judge: a grant refused there is a precondition error naming the answer.
 //!
-//! A failed preflight makes every trial using that client an error whose
-//! message names the cause, with the preflight's (redacted) exchanges in the
-//! trial's transcript. A transport failure is left to the steps to report.
+//! A failed preflight makes the trial that ran it (the first to use the
+//! client) an error whose message names the cause, with the preflight's
+//! (redacted) exchanges in its transcript; every other trial using that
+//! client is not run, and names that error (one set-up mistake, one error).
+//! A transport failure is left to the steps to report.
 
 use super::http::Request;
 use super::trial::{Stop, Trial};
 use crate::judge::Response;
+use crate::record::PREFLIGHT_STEP;
 use crate::scenario::model::{AuthMode, Step};
 use crate::scenario::Scenario;
 use crate::target::Client;
@@ -79,9 +82,11 @@ fn bogus_token() -> String {
 
 impl Trial<'_> {
     /// Preflight every client this trial uses (each once per target); the
-    /// first failing one stops the trial with an error.
+    /// first failing one stops the trial: with the error if this trial ran
+    /// that preflight, else as not run, naming the trial that did.
     pub(crate) async fn preflight_clients(&mut self) -> Result<(), Stop> {
         let env = self.env();
+        let me = format!("{}/{}", env.target.name, self.scenario().id());
         for role in roles_used(self.scenario()) {
             // A role the target lacks is skipped by the step that needs it.
             let (Some(cell), Some(client)) =
@@ -92,13 +97,21 @@ impl Trial<'_> {
             let found = cell
                 .get_or_init(|| async {
                     let _permit = env.permits.acquire(false).await;
-                    self.preflight(client).await
+                    Preflight {
+                        owner: me.clone(),
+                        ..self.preflight(client).await
+                    }
                 })
                 .await;
-            if let Some(e) = &found.error {
+            let Some(e) = &found.error else { continue };
+            if found.owner == me {
                 self.add_exchanges(&found.exchanges);
                 return Err(Stop::Error(e.clone()));
             }
+            return Err(Stop::NotRun(format!(
+                "client `{role}` cannot authenticate: see the error of {}",
+                found.owner
+            )));
         }
         Ok(())
     }
@@ -118,7 +131,7 @@ impl Trial<'_> {
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
         let mut out = Preflight::default();
-        let step = format!("preflight:{role}");
+        let step = format!("{PREFLIGHT_STEP}{role}");
         let Some(r) = self
             .preflight_send(
                 &step,
@@ -153,7 +166,7 @@ impl Trial<'_> {
                 ("token".to_string(), bogus),
                 ("token_type_hint".to_string(), "refresh_token".to_string()),
             ];
-            let step = format!("preflight:{role}:{which}");
+            let step = format!("{PREFLIGHT_STEP}{role}:{which}");
             match self
                 .preflight_send(&step, client, Request::post_form(&url, form), &mut out)
                 .await

@@ -1,50 +1,56 @@
-//! The runner: every planned trial is spawned as a tokio task up front; the
-//! libtest-mimic closures only wait for their own trial's record. A pool of permits
-//! bounds trials mid-HTTP, so waiting trials hold nothing and waits overlap.
+//! The runner: every planned trial is spawned as a tokio task up front and
+//! handed to the run's [`Progress`] as it ends (completion order); the
+//! records come back in plan order for the reports. A pool of permits bounds
+//! trials mid-HTTP, so waiting trials hold nothing and waits overlap. The
+//! runner prints nothing: the CLI wires the console to its progress.
 
 use super::env::{RunEnv, RunOptions};
 use super::interrupt::Cancel;
 use super::plan::{plan, Filters, Planned};
+use super::progress::{Progress, Stderr};
+use super::waits::Waits;
 use crate::record::{Outcome, TrialRecord};
 use crate::redact::Redactor;
 use crate::scenario::Scenario;
 use crate::target::Target;
-use libtest_mimic::{Arguments, Completion, Trial};
 use std::sync::Arc;
 
 /// Trials mid-HTTP at once when `--test-threads` is not given.
 pub(crate) const DEFAULT_HTTP_TRIALS: usize = 16;
 
-/// How libtest-mimic prints.
-#[derive(Debug, Clone, Default)]
-pub struct Console {
+/// How the runner runs, besides the trials' own options.
+#[derive(Clone, Default)]
+pub struct Settings {
+    /// Plan only: nothing runs (`--list`).
     pub list: bool,
-    pub quiet: bool,
+    /// Trials in the middle of HTTP at once (default 16).
     pub test_threads: Option<usize>,
-    pub color: Option<libtest_mimic::ColorSetting>,
-    /// Write libtest output here instead of stdout (tests).
-    pub logfile: Option<String>,
+    /// Told the plan, each trial as it ends, and the live waits; without
+    /// one, waits are shown on stderr and nothing else is.
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 pub struct RunResult {
     /// Records of trials that ran, in plan order.
     pub records: Vec<TrialRecord>,
     pub planned: Vec<Planned>,
+    /// Trials the FILTER words, `--skip` or `--ignored` left out.
+    pub filtered_out: usize,
 }
 
-/// Plan, execute and print. Records come back for the reports.
+/// Plan and execute. Records come back for the reports.
 pub fn run(
     rt: &tokio::runtime::Runtime,
     targets: Vec<Target>,
     scenarios: Vec<Scenario>,
     filters: &Filters,
     opts: &RunOptions,
-    console: &Console,
+    settings: &Settings,
     redactor: Arc<Redactor>,
 ) -> Result<RunResult, String> {
     let never = Cancel::never();
     run_with_cancel(
-        rt, targets, scenarios, filters, opts, console, redactor, &never,
+        rt, targets, scenarios, filters, opts, settings, redactor, &never,
     )
 }
 
@@ -58,114 +64,83 @@ pub fn run_with_cancel(
     scenarios: Vec<Scenario>,
     filters: &Filters,
     opts: &RunOptions,
-    console: &Console,
+    settings: &Settings,
     redactor: Arc<Redactor>,
     cancel: &Cancel,
 ) -> Result<RunResult, String> {
     let planned = plan(&targets, &scenarios, filters);
-    let strict = opts.strict;
+    // Not selected by the words, or left out by --ignored; a scenario marked
+    // `ignored` and not asked for is counted as ignored, not filtered out.
+    let filtered_out = targets.len() * scenarios.len() - planned.len()
+        + planned.iter().filter(|p| !p.runs && !p.ignored).count();
+    let progress = settings
+        .progress
+        .clone()
+        .unwrap_or_else(|| Arc::new(Stderr));
     // The documented default (16): not the core count, since trials mostly
-    // wait on the network. (Until the redesign, the constant was not applied.)
-    let threads = console.test_threads.unwrap_or(DEFAULT_HTTP_TRIALS).max(1);
+    // wait on the network.
+    let threads = settings.test_threads.unwrap_or(DEFAULT_HTTP_TRIALS).max(1);
     let permits = super::permits::Permits::new(threads);
+    let waits = Waits::new(progress.clone());
     let scenarios = Arc::new(scenarios);
     let mut envs = Vec::new();
     for t in targets {
         let mut env = RunEnv::new(t, redactor.clone(), permits.clone(), opts.clone())?;
         env.cancel = cancel.clone();
+        env.waits = waits.clone();
         envs.push(Arc::new(env));
     }
+    progress.planned(&planned, filtered_out);
+    if settings.list {
+        return Ok(RunResult {
+            records: vec![],
+            planned,
+            filtered_out,
+        });
+    }
 
-    let mut trials = Vec::new();
     let mut handles = Vec::new();
-    for p in &planned {
-        if !p.runs || console.list {
-            // Never run: libtest-mimic decides from the same flags as the plan
-            // (ignored scenarios print `ignored`, the others are filtered out
-            // under --ignored), and should it call this anyway, it is a skip:
-            // a trial that did not run is never shown as passed.
-            let why = not_run_reason(p, filters);
-            let t =
-                Trial::ignorable_test(p.name.clone(), move || Ok(Completion::ignored_with(why)));
-            trials.push(t.with_ignored_flag(p.ignored));
-            handles.push(None);
-            continue;
-        }
+    for p in planned.iter().filter(|p| p.runs) {
         let env = envs[p.target].clone();
         let scenarios = scenarios.clone();
         let (si, name, skip) = (p.scenario, p.name.clone(), p.skip.clone());
-        let cancel = cancel.clone();
+        let (cancel, progress) = (cancel.clone(), progress.clone());
         let handle = rt.spawn(async move {
-            super::cancellable::execute(&env, &scenarios[si], name, skip, &cancel).await
+            let record =
+                super::cancellable::execute(&env, &scenarios[si], name, skip, &cancel).await;
+            progress.finished(&record);
+            record
         });
-        let (tx, rx) = std::sync::mpsc::channel::<TrialRecord>();
-        handles.push(Some(rx));
-        let rt_handle = rt.handle().clone();
-        let trial = Trial::ignorable_test(p.name.clone(), move || {
-            let record = rt_handle
-                .block_on(handle)
-                .map_err(|e| format!("trial task failed: {e}"))?;
-            let result = completion(&record, strict);
-            let _ = tx.send(record);
-            result
-        })
-        .with_ignored_flag(p.ignored);
-        trials.push(trial);
+        handles.push((p, handle));
     }
-
-    let args = Arguments {
-        list: console.list,
-        quiet: console.quiet,
-        test_threads: Some(threads),
-        color: console.color,
-        logfile: console.logfile.clone(),
-        // FILTER words were applied by the plan; ignoring follows the same
-        // flags, so what libtest-mimic runs is exactly what the plan runs.
-        ignored: filters.ignored,
-        include_ignored: filters.include_ignored,
-        ..Arguments::default()
-    };
-    let _conclusion = libtest_mimic::run(&args, trials);
-
-    let records = handles
-        .into_iter()
-        .flatten()
-        .filter_map(|rx| rx.try_recv().ok())
-        .collect();
-    Ok(RunResult { records, planned })
-}
-
-/// Why a planned trial does not run.
-fn not_run_reason(p: &Planned, filters: &Filters) -> String {
-    if p.ignored {
-        "ignored: run with --ignored or --include-ignored".into()
-    } else if filters.ignored {
-        "not run: --ignored runs only scenarios marked `ignored`".into()
-    } else {
-        "not run".into()
-    }
-}
-
-fn completion(r: &TrialRecord, strict: bool) -> Result<Completion, libtest_mimic::Failed> {
-    match &r.outcome {
-        Outcome::Pass => Ok(Completion::Completed),
-        Outcome::Warn if r.outcome.is_failure(strict) => {
-            Err(format!("WARN (failing: --strict)\n{}", r.details()).into())
-        }
-        Outcome::Warn => {
-            eprintln!("warning: {}: {}", r.name, r.message);
-            Ok(Completion::Completed)
-        }
-        Outcome::Skip { reason } => Ok(Completion::ignored_with(reason)),
-        Outcome::Fail { .. } | Outcome::Error { .. } => {
-            let label = if matches!(r.outcome, Outcome::Error { .. }) {
-                "ERROR (the harness could not judge)"
-            } else {
-                "FAIL"
+    let records = rt.block_on(async {
+        let mut records = Vec::with_capacity(handles.len());
+        for (p, handle) in handles {
+            let record = match handle.await {
+                Ok(r) => r,
+                // Harness trouble is an error, and the trial is still reported.
+                Err(e) => {
+                    let env = &envs[p.target];
+                    let r = super::cancellable::error_record(
+                        env,
+                        &scenarios[p.scenario],
+                        p.name.clone(),
+                        std::time::Instant::now(),
+                        format!("the trial's task failed: {e}"),
+                    );
+                    progress.finished(&r);
+                    r
+                }
             };
-            Err(format!("{label}\n{}", r.details()).into())
+            records.push(record);
         }
-    }
+        records
+    });
+    Ok(RunResult {
+        records,
+        planned,
+        filtered_out,
+    })
 }
 
 /// Exit codes (docs/outcomes.md): 0 clean, 1 failures, 3 errors only.

@@ -1,103 +1,104 @@
 //! Live waits and their progress. A waiting trial only sleeps: it holds no
 //! worker and no HTTP permit, so waits overlap whatever `--test-threads` says.
 //!
-//! Progress goes to stderr (stdout stays libtest's): on a terminal one status
-//! line, redrawn in place once a second, names the waiting trials and the time
-//! left; without a terminal, one plain line per wait.
+//! Progress goes to the run's [`Progress`] (the console draws it on stderr;
+//! stdout stays the trial lines'): on a terminal one status line, redrawn in
+//! place once a second, names the waiting trials and the time left; without
+//! a terminal, one plain line per wait.
 
+use super::progress::Progress;
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// The waits of one run, and where they are shown.
+pub struct Waits {
+    board: Mutex<Board>,
+    progress: Arc<dyn Progress>,
+}
+
 /// Waits in progress: id → (trial, step, end).
+#[derive(Default)]
 struct Board {
     next_id: u64,
     waits: BTreeMap<u64, (String, String, Instant)>,
     ticker: bool,
 }
 
-static BOARD: Mutex<Board> = Mutex::new(Board {
-    next_id: 0,
-    waits: BTreeMap::new(),
-    ticker: false,
-});
-
-/// Sleep `d` for `step` of `trial`, showing progress on stderr.
-pub(crate) async fn sleep(trial: &str, step: &str, d: Duration) {
-    if !std::io::stderr().is_terminal() {
-        eprintln!(
-            "waiting {} for {trial} (step `{step}`)",
-            humantime::format_duration(d)
-        );
-        tokio::time::sleep(d).await;
-        return;
+impl Waits {
+    pub fn new(progress: Arc<dyn Progress>) -> Arc<Waits> {
+        Arc::new(Waits {
+            board: Mutex::new(Board::default()),
+            progress,
+        })
     }
-    let end = Instant::now() + d;
-    let _entry = Entry::add(trial, step, end);
-    tokio::time::sleep_until(end).await;
+
+    /// Sleep `d` for `step` of `trial`, showing progress.
+    pub(crate) async fn sleep(self: &Arc<Self>, trial: &str, step: &str, d: Duration) {
+        if !self.progress.live() {
+            self.progress.note(&format!(
+                "waiting {} for {trial} (step `{step}`)",
+                humantime::format_duration(d)
+            ));
+            tokio::time::sleep(d).await;
+            return;
+        }
+        let end = Instant::now() + d;
+        let _entry = Entry::add(self, trial, step, end);
+        tokio::time::sleep_until(end).await;
+    }
+
+    /// Redraw the status line once a second; clear it and stop when no wait
+    /// is left. The line is drawn under the board's lock, so a line of
+    /// waits that have ended is never drawn (the progress never takes the
+    /// board's lock: no deadlock).
+    async fn tick(self: Arc<Self>) {
+        loop {
+            {
+                let mut b = self.board.lock();
+                if b.waits.is_empty() {
+                    b.ticker = false;
+                    self.progress.status(None);
+                    return;
+                }
+                let now = Instant::now();
+                self.progress
+                    .status(Some(&|width| status_line(&b.waits, now, width)));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
 }
 
 /// Removes its wait from the board when the wait ends or the trial is dropped.
-struct Entry(u64);
+struct Entry(Arc<Waits>, u64);
 
 impl Entry {
-    fn add(trial: &str, step: &str, end: Instant) -> Entry {
-        let mut b = BOARD.lock();
+    fn add(waits: &Arc<Waits>, trial: &str, step: &str, end: Instant) -> Entry {
+        let mut b = waits.board.lock();
         let id = b.next_id;
         b.next_id += 1;
         b.waits
             .insert(id, (trial.to_string(), step.to_string(), end));
         if !b.ticker {
             b.ticker = true;
-            // The first draw starts on a line of its own so that a partial
-            // libtest line (`test x ... ` with --test-threads 1) is kept.
-            eprintln!();
-            tokio::spawn(tick());
+            tokio::spawn(waits.clone().tick());
         }
-        Entry(id)
+        Entry(waits.clone(), id)
     }
 }
 
 impl Drop for Entry {
+    /// The last wait ending clears the status line at once (not at the next tick).
     fn drop(&mut self) {
-        BOARD.lock().waits.remove(&self.0);
-    }
-}
-
-/// Redraw the status line once a second; clear it and stop when no wait is left.
-async fn tick() {
-    loop {
-        let line = {
-            let mut b = BOARD.lock();
-            if b.waits.is_empty() {
-                b.ticker = false;
-                None
-            } else {
-                Some(status_line(&b.waits, Instant::now(), width()))
-            }
-        };
-        let done = line.is_none();
-        {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K{}", line.unwrap_or_default());
-            let _ = err.flush();
+        let mut b = self.0.board.lock();
+        b.waits.remove(&self.1);
+        if b.waits.is_empty() {
+            self.0.progress.status(None);
         }
-        if done {
-            return;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
     }
-}
-
-fn width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100usize)
-        .saturating_sub(1)
-        .max(20)
 }
 
 /// "waiting (3): okta/expiry/a 12s, okta/expiry/b 40s, …" — soonest first,

@@ -29,10 +29,8 @@ pub(crate) fn run_target(
     state: Arc<State>,
     elsewhere: Arc<AtomicUsize>,
 ) -> Run {
-    let logfile = tempfile::NamedTempFile::new().unwrap();
-    let console = Console {
+    let settings = Settings {
         test_threads: Some(4),
-        logfile: Some(logfile.path().display().to_string()),
         ..Default::default()
     };
     let opts = RunOptions {
@@ -47,7 +45,7 @@ pub(crate) fn run_target(
         scenarios(),
         &Filters::default(),
         &opts,
-        &console,
+        &settings,
         redactor.clone(),
     )
     .unwrap();

@@ -24,7 +24,7 @@ use refresh_conformance::record::{Outcome, TrialRecord};
 use refresh_conformance::redact::Redactor;
 use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::plan::Filters;
-use refresh_conformance::run::runner::{self, Console};
+use refresh_conformance::run::runner::{self, Settings};
 use refresh_conformance::scenario::load::load_text;
 use refresh_conformance::scenario::Scenario;
 use std::collections::{HashMap, HashSet};

@@ -35,7 +35,7 @@ pub async fn run(t: &mut Trial<'_>, name: &str, w: &WaitAction) -> Result<(), St
         )));
     }
     let trial = format!("{}/{}", t.env().target.name, t.scenario().id());
-    crate::run::waits::sleep(&trial, name, d).await;
+    t.env().waits.sleep(&trial, name, d).await;
     t.add_offset(d);
     Ok(())
 }

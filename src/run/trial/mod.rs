@@ -29,6 +29,8 @@ use std::time::{Duration, SystemTime};
 pub enum Stop {
     Skip(String),
     Error(String),
+    /// Not run because of another trial's error, which the reason names.
+    NotRun(String),
 }
 
 impl From<Unresolved> for Stop {
