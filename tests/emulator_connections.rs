@@ -34,13 +34,20 @@ fn start_limited() -> (Child, String) {
         .unwrap();
     let out = child.stdout.take().unwrap();
     let child = Child(child);
-    for line in BufReader::new(out).lines().map_while(Result::ok) {
-        if let Some(url) = line.trim().strip_prefix("issuer / base URL:") {
-            let addr = url.trim().trim_start_matches("http://").to_string();
-            return (child, addr);
+    // Keep reading stdout to its end: a closed pipe would kill the emulator
+    // (SIGPIPE) on its next line.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(url) = line.trim().strip_prefix("issuer / base URL:") {
+                let _ = tx.send(url.trim().trim_start_matches("http://").to_string());
+            }
         }
-    }
-    panic!("the emulator printed no base URL");
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the emulator printed its base URL");
+    (child, addr)
 }
 
 #[test]

@@ -288,3 +288,80 @@ pub fn sample_records() -> Vec<TrialRecord> {
     }
     out
 }
+
+/// Two targets where nothing fails: passes, a skip and no warning.
+pub fn sample_passing_records() -> Vec<TrialRecord> {
+    sample_records()
+        .into_iter()
+        .filter(|r| r.target != "okta-staging")
+        .map(|mut r| {
+            if !matches!(r.outcome, Outcome::Skip { .. }) {
+                r.outcome = Outcome::Pass;
+                r.findings.clear();
+            }
+            r
+        })
+        .collect()
+}
+
+/// The targets of [`sample_wide_records`]: six, some with long names.
+pub const WIDE_TARGETS: [&str; 6] = [
+    "emulated-okta",
+    "emulated-keycloak",
+    "emulated-auth0",
+    "emulated-entra",
+    "okta-staging-eu-west-1-tenant-acme-corporation",
+    "keycloak-production-realm-customers",
+];
+
+/// A compact JSON body of about 1.5 kB on one line, with long unbroken values.
+fn long_json() -> String {
+    let claims: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                "\"https://claims.example.com/custom/attribute-{i}\":\"value-{i}-{}\"",
+                "x".repeat(40)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"access_token\":\"‹at:rotate›\",\"refresh_token\":\"‹rt:rotate›\",\"id_token\":\"‹idt:rotate›\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"openid profile email offline_access https://api.example.com/scopes/read:everything-in-the-tenant\",\"error_uri\":\"https://idp.example.com/docs/errors/{}\",\"extra\":{{{}}}}}",
+        "a-very-long-path-segment-".repeat(8),
+        claims.join(",")
+    )
+}
+
+/// Six targets (two with long names) × the sample scenarios: failures whose
+/// exchanges carry long one-line JSON, errors, warnings and skips.
+pub fn sample_wide_records() -> Vec<TrialRecord> {
+    let base = sample_records();
+    let mut out = Vec::new();
+    for (ti, t) in WIDE_TARGETS.iter().enumerate() {
+        // Cycle the three sample targets' columns over the six.
+        let src = ["emulated-okta", "emulated-keycloak", "okta-staging"][ti % 3];
+        for r in base.iter().filter(|r| r.target == src) {
+            let mut r = r.clone();
+            r.name = format!("{t}/{}", r.scenario);
+            r.target = t.to_string();
+            for x in &mut r.transcript {
+                if !x.response_body.is_empty() {
+                    x.response_body = long_json();
+                }
+            }
+            if matches!(r.outcome, Outcome::Fail { .. }) && r.transcript.is_empty() {
+                r.transcript = vec![exchange(
+                    "rotate",
+                    "grant_type=refresh_token&refresh_token=‹rt:grant›",
+                    200,
+                    &long_json(),
+                )];
+                for f in &mut r.findings {
+                    f.exchange = Some(0);
+                    f.actual = format!("\"{}\"", "sub-0123456789abcdef".repeat(8));
+                }
+            }
+            out.push(r);
+        }
+    }
+    out
+}
