@@ -84,7 +84,7 @@ fn no_artifact_leaks_the_canary() {
         ("junit strict", junit_xml(&records, true, &red)),
         ("html", html_report(&records, &meta, &red)),
         ("index.json", index_json(&records, &meta, &red).to_string()),
-        ("summary", summary_markdown(&records, Some(&d), &red)),
+        ("summary", summary_markdown(&records, Some(&d), &red, false)),
         ("fingerprint", fp.to_json(&red)),
     ];
     for (name, text) in &artifacts {

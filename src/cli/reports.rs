@@ -71,7 +71,7 @@ pub fn write(o: &Outputs, records: &[TrialRecord], redactor: &Redactor) -> i32 {
         }
     }
     if let Some(p) = o.summary {
-        let md = report::summary_markdown(records, drift.as_ref(), redactor);
+        let md = report::summary_markdown(records, drift.as_ref(), redactor, o.strict);
         if let Err(e) = write_summary(p, &md) {
             fail("writing the summary to", p, e.to_string());
         }

@@ -127,14 +127,17 @@ fn table(md: &Md, s: &mut String, rows: &[&TrialRecord]) {
 }
 
 /// Renders the summary.
+///
+/// `strict`: warnings count as failures (`--strict`), as in the exit code.
 pub fn summary_markdown(
     records: &[TrialRecord],
     drift: Option<&FingerprintDiff>,
     redactor: &Redactor,
+    strict: bool,
 ) -> String {
     let md = Md { redactor };
     let drifted = drift.is_some_and(FingerprintDiff::is_drift);
-    let mut s = headline(&md, records, drifted);
+    let mut s = headline(&md, records, drifted, strict);
     outcomes(&md, &mut s, records);
     if let Some(d) = drift {
         drift_section(&md, &mut s, d);
@@ -143,12 +146,14 @@ pub fn summary_markdown(
 }
 
 /// The verdict line and the per-target table.
-fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool) -> String {
+fn headline(md: &Md<'_>, records: &[TrialRecord], drifted: bool, strict: bool) -> String {
     let tot = totals(records);
     let all = super::view::Totals::of(records);
     let mut s = String::from("## refresh-conformance\n\n");
     let verdict = if all.fail > 0 {
         "❌ **failed**"
+    } else if strict && records.iter().any(|r| r.outcome.is_failure(true)) {
+        "❌ **failed: warnings under --strict**"
     } else if drifted {
         "❌ **failed: behaviour drift**"
     } else if all.error > 0 {
@@ -295,7 +300,7 @@ mod tests {
 
     #[test]
     fn totals_failures_and_clauses() {
-        let s = summary_markdown(&sample_records(), None, &Redactor::new());
+        let s = summary_markdown(&sample_records(), None, &Redactor::new(), false);
         assert!(s.starts_with("## refresh-conformance\n"));
         assert!(s.contains("❌ **failed**: 18 trial(s) on 3 target(s) — 10 pass, 2 warn, 2 fail, 1 error, 3 skip"), "{s}");
         assert!(
@@ -339,7 +344,7 @@ mod tests {
             };
             recs.push(record("t", id, not_run, reason));
         }
-        let s = summary_markdown(&recs, None, &Redactor::new());
+        let s = summary_markdown(&recs, None, &Redactor::new(), false);
         assert!(
             s.contains("💥 **errors**: 3 trial(s) on 1 target(s) — 0 pass, 0 warn, 0 fail, 1 error, 0 skip, 2 not run"),
             "{s}"
@@ -377,7 +382,7 @@ mod tests {
             "ok",
         ));
         let d = diff(&from_records(&old), &from_records(&new));
-        let s = summary_markdown(&new, Some(&d), &Redactor::new());
+        let s = summary_markdown(&new, Some(&d), &Redactor::new(), false);
         assert!(s.contains("### Behaviour drift"));
         assert!(
             s.contains(
@@ -390,7 +395,7 @@ mod tests {
             "{s}"
         );
         let same = diff(&from_records(&old), &from_records(&old));
-        let s = summary_markdown(&old, Some(&same), &Redactor::new());
+        let s = summary_markdown(&old, Some(&same), &Redactor::new(), false);
         assert!(s.contains("No behaviour drift"));
     }
 
@@ -406,7 +411,7 @@ mod tests {
         );
         let red = Redactor::new();
         red.add_secret("CANARY-1234567890", "‹secret:main›");
-        let s = summary_markdown(&[r], None, &red);
+        let s = summary_markdown(&[r], None, &red, false);
         assert!(!s.contains("CANARY"));
         assert!(!s.contains('\u{1b}'));
         assert!(
@@ -414,7 +419,19 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("| `` t\\|x/a/`b` `` |"), "{s}");
-        let all_pass = summary_markdown(&[record("t", "a/b", Outcome::Pass, "ok")], None, &red);
+        let all_pass = summary_markdown(
+            &[record("t", "a/b", Outcome::Pass, "ok")],
+            None,
+            &red,
+            false,
+        );
+        let warned = [record("t", "a/b", Outcome::Warn, "should: x")];
+        assert!(summary_markdown(&warned, None, &red, false).contains("✅ **passed**"));
+        let strict = summary_markdown(&warned, None, &red, true);
+        assert!(
+            strict.contains("failed: warnings under --strict"),
+            "{strict}"
+        );
         assert!(all_pass.contains("✅ **passed**"));
         assert!(!all_pass.contains("Failures"));
     }

@@ -377,5 +377,8 @@ fn an_id_token_is_shown_as_its_label_and_a_table_of_its_claims() {
         "{caption}"
     );
     let text = text_of(&table);
-    assert!(text.contains("sub") && text.contains("u-other-subject"), "{text}");
+    assert!(
+        text.contains("sub") && text.contains("u-other-subject"),
+        "{text}"
+    );
 }
