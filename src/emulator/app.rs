@@ -23,7 +23,7 @@ pub(crate) struct App {
     pub store: Store,
     pub codes: Mutex<HashMap<String, Code>>,
     /// Seen client-assertion `jti`s (client id + jti → exp seconds).
-    pub jtis: Mutex<HashMap<String, i64>>,
+    pub jtis: Mutex<super::jti::Jtis>,
     pub key: SigningKey,
     pub defects: Defects,
     /// Random bytes per minted token.
@@ -97,7 +97,7 @@ impl App {
             users,
             store: Store::default(),
             codes: Mutex::new(HashMap::new()),
-            jtis: Mutex::new(HashMap::new()),
+            jtis: Mutex::new(Default::default()),
             key: SigningKey::generate()?,
             defects,
             token_bytes: config.token_bytes.unwrap_or(32),

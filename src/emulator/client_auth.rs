@@ -18,6 +18,9 @@ use crate::oauth::JWT_BEARER;
 /// How far in the future a client assertion's `iat` may be, and how old.
 const IAT_FUTURE_S: i64 = 60;
 const IAT_PAST_S: i64 = 3600;
+/// The furthest `exp` an assertion may carry (RFC 7523 §3 lets the server
+/// limit it; the suite's own assertions live 60 s).
+const MAX_ASSERTION_LIFETIME_S: i64 = 3600;
 
 /// The client that authenticated, or None when the request carried no client
 /// identification at all (the caller decides whether that is allowed).
@@ -231,6 +234,11 @@ fn check_assertion(
     if exp <= now {
         return Err(fail("expired"));
     }
+    // Its jti is remembered until it expires: a far expiry would be kept
+    // (and grow memory) for as long.
+    if exp > now + MAX_ASSERTION_LIFETIME_S as f64 {
+        return Err(fail("exp more than an hour ahead"));
+    }
     if let Some(iat) = claims.iat {
         if iat > now + IAT_FUTURE_S as f64 || iat < now - IAT_PAST_S as f64 {
             return Err(fail("iat too far from now"));
@@ -242,15 +250,10 @@ fn check_assertion(
 }
 
 fn remember_jti(app: &App, client: &str, jti: &str, exp: i64) -> Result<(), ()> {
-    let mut seen = app.jtis.lock();
-    if seen.len() > 100_000 {
-        let now = real_now_ms() / 1000;
-        seen.retain(|_, e| *e > now);
+    let now = real_now_ms() / 1000;
+    if app.jtis.lock().first_use(client, jti, exp, now) {
+        Ok(())
+    } else {
+        Err(())
     }
-    let key = format!("{client}\u{0}{jti}");
-    if seen.contains_key(&key) {
-        return Err(());
-    }
-    seen.insert(key, exp);
-    Ok(())
 }

@@ -18,6 +18,7 @@
 pub mod cli;
 pub mod config_file;
 pub mod defects;
+mod jti;
 mod listen;
 
 mod advance;

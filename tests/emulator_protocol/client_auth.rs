@@ -189,6 +189,18 @@ pub(crate) async fn private_key_jwt_assertions_are_checked() {
     )
     .unwrap();
     post(cc(forged)).await.expect_error(401, "invalid_client");
+    // An expiry a day ahead would keep its jti remembered for a day.
+    let claims = serde_json::json!({"iss": "jwt", "sub": "jwt", "aud": aud, "iat": now, "exp": now + 86_400, "jti": "jti-6"});
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+    header.kid = Some(refresh_conformance::emulator::TEST_CLIENT_KEY_KID.into());
+    let key = jsonwebtoken::EncodingKey::from_ec_pem(
+        refresh_conformance::emulator::TEST_CLIENT_PRIVATE_KEY_PEM.as_bytes(),
+    )
+    .unwrap();
+    let long_lived = jsonwebtoken::encode(&header, &claims, &key).unwrap();
+    post(cc(long_lived))
+        .await
+        .expect_error(401, "invalid_client");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
