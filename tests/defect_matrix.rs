@@ -198,3 +198,147 @@ fn a_changed_nonce_fails_and_a_repeated_one_warns() {
         }
     }
 }
+
+/// One scenario against a fresh emulator of `profile` with `defects`.
+fn run_scenario(
+    profile: refresh_conformance::behaviour::Profile,
+    defects: &[&str],
+    id: &str,
+) -> TrialRecord {
+    use refresh_conformance::run::env::{RunEnv, RunOptions};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = load::builtin()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id() == id)
+        .unwrap_or_else(|| panic!("no scenario {id}"));
+    let defects: Vec<String> = defects.iter().map(|d| d.to_string()).collect();
+    rt.block_on(async {
+        let target = refresh_conformance::target::emulated::start(profile, &defects, None)
+            .await
+            .unwrap();
+        let env = RunEnv::new(
+            target,
+            Arc::new(refresh_conformance::redact::Redactor::new()),
+            refresh_conformance::run::permits::Permits::new(4),
+            RunOptions::default(),
+        )
+        .unwrap();
+        let skip = refresh_conformance::run::plan::applicability(&env.target, &s);
+        refresh_conformance::run::execute(&env, &s, format!("t/{id}"), skip).await
+    })
+}
+
+fn builtin(name: &str) -> refresh_conformance::behaviour::Profile {
+    refresh_conformance::behaviour::builtin_profile(name).unwrap()
+}
+
+/// django-oauth-toolkit answers refreshes that race one rotation with the
+/// successor pair that rotation minted: one token, not a fork. A pass, with
+/// a note saying so (it was a failure once).
+#[test]
+fn identical_successors_of_a_race_pass_with_a_note() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/rfc6749.toml"
+    ))
+    .unwrap()
+    .replace(
+        "concurrent_refresh = { value = \"one_succeeds\"",
+        "concurrent_refresh = { value = \"same_successor\"",
+    );
+    let profile = refresh_conformance::behaviour::Profile::parse("idempotent", &text).unwrap();
+    let r = run_scenario(profile, &[], "rotation/concurrent-single-winner");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.details());
+    assert!(
+        r.message.contains("note: ")
+            && r.message
+                .contains("all with the same new refresh token (an idempotent retry, not a fork)"),
+        "{}",
+        r.message
+    );
+}
+
+/// A fork is judged by what matters: distinct successors that each still
+/// refresh after the race, naming the setting the IdP states.
+#[test]
+fn a_fork_is_reported_as_live_distinct_successors() {
+    let r = run_scenario(
+        builtin("rfc6749"),
+        &["race-double-spend"],
+        "rotation/concurrent-single-winner",
+    );
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    let f = &r.findings[0];
+    assert_eq!(
+        f.check,
+        "distinct refresh tokens still working after the race"
+    );
+    assert!(f.actual.contains("a fork"), "{}", f.actual);
+    assert_eq!(f.setting.as_deref(), Some("previous_refresh_token"));
+}
+
+/// A refresh answered 200 without a new refresh token, the presented one
+/// revoked: the client is stranded (RFC 6749 §6), not a `new_refresh_token`
+/// mismatch.
+#[test]
+fn a_stranded_client_is_reported_as_stranded() {
+    let r = run_scenario(
+        builtin("rfc6749"),
+        &["rotated-token-withheld"],
+        "rotation/new-refresh-token-issued",
+    );
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    assert!(
+        r.message
+            .starts_with("spec-violation: step `rotate`: client stranded: ")
+            && r.message
+                .contains("the IdP revoked the presented refresh token without issuing a new one")
+            && r.message.ends_with("[rfc6749#6]"),
+        "{}",
+        r.message
+    );
+    assert!(
+        r.findings.iter().all(|f| f.setting.is_none()),
+        "{}",
+        r.details()
+    );
+}
+
+/// An old token that still refreshes is what breaks
+/// `rotated-token-introspects-inactive` there: introspection calling it
+/// active is right. The message names the invalidation setting and its
+/// clause, not introspection.
+#[test]
+fn a_still_valid_old_token_is_named_as_the_invalidation_setting() {
+    let r = run_scenario(
+        builtin("rfc6749"),
+        &["previous-token-valid"],
+        "revocation/rotated-token-introspects-inactive",
+    );
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    let f = &r.findings[0];
+    assert_eq!(f.setting.as_deref(), Some("previous_refresh_token"));
+    assert_eq!(f.refs, ["rfc6749#6", "rfc9700#4.14.2"]);
+    assert!(!r.message.contains("introspection"), "{}", r.message);
+}
+
+/// An error body sent with status 200 breaks RFC 6749 §5.2, whatever
+/// setting the expectation names: a spec violation citing that clause.
+#[test]
+fn an_error_sent_with_status_200_is_reported_as_breaking_5_2() {
+    let r = run_scenario(
+        builtin("rfc6749"),
+        &["errors-with-status-200"],
+        "rotation/previous-token-refused",
+    );
+    assert_eq!(r.outcome.label(), "fail", "{}", r.details());
+    let f = &r.findings[0];
+    assert_eq!(f.check, "status of an error response");
+    assert_eq!(f.setting, None);
+    assert_eq!(f.refs, ["rfc6749#5.2"]);
+    assert!(r.message.starts_with("spec-violation: "), "{}", r.message);
+}

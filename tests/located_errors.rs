@@ -54,7 +54,7 @@ fn scenario_files() {
     );
     assert_eq!(
         scenario(&SCENARIO.replace("status = 200", "statsu = 200")),
-        ["s.toml:12:12: unknown key `statsu` (did you mean `status`?) (expected one of `level`, `refs`, `setting`, `when`, `because`, `precondition`, `status`, `error`, `error_registered`, `present`, `absent`, `content_type`, `json`, `headers`, `scope`, `id_token`, `active`, `count`)"]
+        ["s.toml:12:12: unknown key `statsu` (did you mean `status`?) (expected one of `level`, `refs`, `setting`, `when`, `because`, `precondition`, `status`, `error`, `error_registered`, `present`, `absent`, `content_type`, `json`, `headers`, `scope`, `id_token`, `active`, `count`, `successors`)"]
     );
     // A client role outside the vocabulary: located, with a hint (it used to
     // pass `validate` and skip every trial).

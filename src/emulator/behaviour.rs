@@ -36,6 +36,9 @@ pub(crate) struct Behaviour {
     pub previous: Previous,
     pub grace_ms: i64,
     pub reuse_detection: bool,
+    /// `concurrent_refresh = same_successor`: refreshes of one token that
+    /// arrive together all get the successor pair the first one minted.
+    pub same_successor: bool,
     pub access_ttl_ms: i64,
     pub absolute_ttl_ms: Option<i64>,
     pub idle_ttl_ms: Option<i64>,
@@ -90,6 +93,7 @@ impl Behaviour {
             },
             grace_ms: ms("grace_period", Duration::ZERO),
             reuse_detection: flag("reuse_detection", false),
+            same_successor: text("concurrent_refresh", "one_succeeds") == "same_successor",
             access_ttl_ms,
             absolute_ttl_ms: limit("refresh_token_absolute_ttl"),
             idle_ttl_ms: limit("refresh_token_idle_ttl"),

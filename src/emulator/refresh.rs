@@ -2,7 +2,9 @@
 //! rotation, grace, reuse detection and expiry, each read from the token
 //! owner's resolved behaviour and checked against the family's virtual clock.
 //! Check-and-consume of the presented token happens under that token's lock,
-//! so concurrent refreshes of one token cannot double-spend it.
+//! so concurrent refreshes of one token cannot double-spend it (unless a
+//! defect splits them; `concurrent_refresh = same_successor` answers the
+//! requests that race one rotation with its response instead).
 
 use super::app::{App, Client};
 use super::behaviour::{Behaviour, IdTokenOnRefresh, Previous, RotatedExpiry};
@@ -19,12 +21,11 @@ use axum::http::HeaderMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-/// Under `race-double-spend`, a refresh that passed the check yields to the
-/// scheduler (the I/O driver runs in between) until another refresh of the
-/// same token is in flight, at most this many times, and then a few more so
-/// that one passes the check too. No real-time sleep; only that defect pays.
-const RACE_WAIT_YIELDS: usize = 4096;
-const RACE_OVERLAP_YIELDS: usize = 64;
+/// Where validating the presented token and consuming it are separate steps
+/// (the `race-double-spend` defect; `concurrent_refresh = same_successor`),
+/// this much real time passes between them, as a database round trip would
+/// on a real server: requests that land within it race. Only those pay it.
+pub(crate) const VALIDATION_WINDOW: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Why a presented refresh token cannot be used.
 enum Dead {
@@ -69,8 +70,7 @@ pub(crate) async fn refresh(
     let b = &token.family.client.behaviour;
     let now = token.family.now_ms();
     let effective = effective_scope(app, b, &token.scope, params.get("scope"))?;
-    spend(app, b, &token, now).await?;
-    Ok(successor(app, &token, presented, effective.into(), now))
+    spend(app, b, &token, presented, effective.into(), now).await
 }
 
 /// The authenticated client (on the token family's clock, for assertions),
@@ -103,48 +103,60 @@ fn refreshing_client(
     Ok(client)
 }
 
-/// Check and consume the presented token: one critical section, unless the
-/// race defect splits it. A reused (rotated-out) token revokes its family
-/// where reuse detection is on.
-async fn spend(app: &App, b: &Behaviour, token: &Token, now: i64) -> Result<(), OAuthError> {
-    let outcome = if app.defects.quirk(Quirk::NonAtomicRefresh) {
-        token.racing.fetch_add(1, Ordering::SeqCst);
+/// Check and consume the presented token, and answer with its successor.
+/// One critical section, unless validation and consumption are split: the
+/// race defect then consumes without checking again (every request that
+/// passed the check succeeds), and `same_successor` answers a request whose
+/// token was rotated while it was in flight with that rotation's response.
+async fn spend(
+    app: &App,
+    b: &Behaviour,
+    token: &Token,
+    presented: &str,
+    effective: Scope,
+    now: i64,
+) -> Result<TokenBody, OAuthError> {
+    let racy = app.defects.quirk(Quirk::NonAtomicRefresh);
+    if racy || b.same_successor {
         let checked = check(app, b, token, &token.state.lock(), now);
-        if checked.is_ok() {
-            for _ in 0..RACE_WAIT_YIELDS {
-                if token.racing.load(Ordering::SeqCst) > 1 {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
-            for _ in 0..RACE_OVERLAP_YIELDS {
-                tokio::task::yield_now().await;
-            }
-            consume(app, b, &mut token.state.lock(), now);
+        checked.map_err(|dead| refused(b, token, dead))?;
+        tokio::time::sleep(VALIDATION_WINDOW).await;
+    }
+    let mut state = token.state.lock();
+    if !racy {
+        if let (true, Status::Rotated { .. }, Some(answered)) =
+            (b.same_successor, state.status, &state.successor)
+        {
+            return Ok((**answered).clone());
         }
-        token.racing.fetch_sub(1, Ordering::SeqCst);
-        checked
-    } else {
-        let mut state = token.state.lock();
-        let checked = check(app, b, token, &state, now);
-        if checked.is_ok() {
-            consume(app, b, &mut state, now);
+        if let Err(dead) = check(app, b, token, &state, now) {
+            drop(state);
+            return Err(refused(b, token, dead));
         }
-        checked
-    };
-    match outcome {
-        Ok(()) => Ok(()),
-        Err(Dead::Reused) => {
+    }
+    consume(app, b, &mut state, now);
+    let body = successor(app, token, presented, effective, now);
+    if b.same_successor {
+        state.successor = Some(Arc::new(body.clone()));
+    }
+    Ok(body)
+}
+
+/// The error for a token that cannot be used; a reused (rotated-out) token
+/// revokes its family where reuse detection is on.
+fn refused(b: &Behaviour, token: &Token, dead: Dead) -> OAuthError {
+    match dead {
+        Dead::Reused => {
             if b.reuse_detection {
                 token.family.revoke_all();
             }
-            Err(OAuthError::invalid_grant(
+            OAuthError::invalid_grant(
                 Cause::DeadRefreshToken,
                 "the refresh token was invalidated by rotation",
-            ))
+            )
         }
-        Err(Dead::Plain(why)) => Err(OAuthError::invalid_grant(Cause::DeadRefreshToken, why)),
-        Err(Dead::Expired(why)) => Err(OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why)),
+        Dead::Plain(why) => OAuthError::invalid_grant(Cause::DeadRefreshToken, why),
+        Dead::Expired(why) => OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why),
     }
 }
 
@@ -164,9 +176,11 @@ fn successor(app: &App, token: &Token, presented: &str, effective: Scope, now: i
             RotatedExpiry::Original => token.expires_at,
             RotatedExpiry::Renewed => b.absolute_ttl_ms.map(|t| now + t),
         };
-        issue::refresh_token(app, family, rt_scope, now, expires_at)
+        let minted = issue::refresh_token(app, family, rt_scope, now, expires_at);
+        // The presented token is already consumed: the client is left with none.
+        (!app.defects.quirk(Quirk::WithholdRotatedRefreshToken)).then_some(minted)
     } else {
-        presented.to_string()
+        Some(presented.to_string())
     };
     let previous_access = app
         .defects
@@ -186,7 +200,7 @@ fn successor(app: &App, token: &Token, presented: &str, effective: Scope, now: i
         access_token,
         token_type: "Bearer",
         expires_in: (b.access_ttl_ms / 1000).into(),
-        refresh_token: Some(refresh_token),
+        refresh_token,
         scope: scope::join(&effective),
         id_token: if with_id_token {
             id_token::issue(app, family, now, true)

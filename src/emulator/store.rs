@@ -7,10 +7,11 @@
 use super::clock::real_now_ms;
 use super::registry::{Client, User};
 use super::scope::Scope;
+use super::wire::TokenBody;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
@@ -89,6 +90,9 @@ pub(crate) struct TokenState {
     pub status: Status,
     /// Family time of the last successful use (idle expiry).
     pub last_used: i64,
+    /// The response its rotation answered, kept where `concurrent_refresh =
+    /// same_successor` answers requests racing that rotation with it.
+    pub successor: Option<Arc<TokenBody>>,
 }
 
 pub(crate) struct Token {
@@ -100,8 +104,6 @@ pub(crate) struct Token {
     /// Family time, ms; None = no limit.
     pub expires_at: Option<i64>,
     pub state: Mutex<TokenState>,
-    /// Refreshes of this token in flight; only the race-double-spend defect reads it.
-    pub racing: AtomicU32,
 }
 
 impl Token {
@@ -121,8 +123,8 @@ impl Token {
             state: Mutex::new(TokenState {
                 status: Status::Active,
                 last_used: issued_at,
+                successor: None,
             }),
-            racing: AtomicU32::new(0),
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// A successful token response (RFC 6749 §5.1).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TokenBody {
     pub access_token: String,
     pub token_type: &'static str,

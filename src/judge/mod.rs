@@ -15,6 +15,8 @@ pub mod matcher;
 mod scope;
 mod status;
 pub mod strict_json;
+pub(crate) mod successors;
+pub(crate) use successors::Successor;
 
 use crate::scenario::model::Expect;
 use crate::scenario::template::Unresolved;
@@ -117,6 +119,8 @@ pub(crate) struct Ctx<'a> {
     pub response: Option<&'a Response>,
     /// Responses of a concurrent group (Err: transport trouble).
     pub group: &'a [Result<Response, String>],
+    /// The distinct refresh tokens the group's successes carried, tried again.
+    pub successors: &'a [Successor],
     pub render: &'a mut dyn FnMut(&str) -> Result<String, Unresolved>,
     pub verify_id_token: &'a dyn Fn(&str) -> SignatureCheck,
 }
@@ -127,6 +131,10 @@ pub(crate) struct Mismatch {
     pub check: String,
     pub expected: String,
     pub actual: String,
+    /// The clauses actually broken, when they are not the expectation's
+    /// (an error sent with status 200 breaks RFC 6749 §5.2 whatever the
+    /// expectation checks): a spec violation naming no setting.
+    pub breaks: Option<Vec<String>>,
 }
 
 impl Mismatch {
@@ -139,7 +147,14 @@ impl Mismatch {
             check: check.into(),
             expected: expected.into(),
             actual: actual.into(),
+            breaks: None,
         }
+    }
+
+    /// The mismatch breaks `clause`, whatever the expectation names.
+    pub fn breaking(mut self, clause: &str) -> Mismatch {
+        self.breaks = Some(vec![clause.to_string()]);
+        self
     }
 }
 
@@ -149,11 +164,24 @@ pub(crate) fn judge(e: &Expect, ctx: &mut Ctx) -> Result<Vec<Mismatch>, Unresolv
     if !e.count.is_empty() {
         out.extend(count::check(&e.count, ctx.group));
     }
+    if let Some(s) = &e.successors {
+        out.extend(successors::check(s, ctx.successors, ctx.group));
+    }
     let Some(r) = ctx.response else {
         return Ok(out);
     };
     if let Some(s) = &e.status {
-        out.extend(status::check(&s.to_vec(), r));
+        if let Some(error) = status::error_with_success_status(r) {
+            // Judged as the error it is: its status breaks §5.2, and a
+            // success expected is a refusal, not missing fields.
+            out.push(status::error_status_mismatch(r, &error));
+            if s.to_vec().contains(&r.status) {
+                out.push(status::refused_mismatch(r, &error));
+                return Ok(out);
+            }
+        } else {
+            out.extend(status::check(&s.to_vec(), r));
+        }
     }
     if let Some(codes) = &e.error {
         out.extend(error::check(&codes.to_vec(), r));

@@ -35,8 +35,20 @@ pub fn count(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> V
         let target = &targets[p.target];
         let needs = &mut out[p.target];
         let mut used = std::collections::BTreeSet::new();
-        for step in &scenarios[p.scenario].file.steps {
+        let steps = &scenarios[p.scenario].file.steps;
+        for step in steps {
             let Some(g) = &step.grant else { continue };
+            // A race in rounds re-runs the grant step its token comes from,
+            // once per round after the first.
+            let name = crate::scenario::validate::step_name(step).unwrap_or_default();
+            let again = || -> usize {
+                steps
+                    .iter()
+                    .filter_map(|s| s.concurrent.as_ref())
+                    .filter(|c| c.refresh.token.contains(&format!("{{{{{name}.")))
+                    .map(|c| c.rounds.unwrap_or(1).saturating_sub(1) as usize)
+                    .sum()
+            };
             let role = g.client.clone().unwrap_or_else(|| "main".into());
             let Some(source) = target.clients.get(&role).and_then(|c| c.grant.as_ref()) else {
                 break;
@@ -54,7 +66,8 @@ pub fn count(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> V
                 // A seed supplies only a refresh token: the trial is skipped.
                 break;
             }
-            *needs.grants.entry(role.clone()).or_default() += 1;
+            let extra = if source.repeatable() { again() } else { 0 };
+            *needs.grants.entry(role.clone()).or_default() += 1 + extra;
             if used.insert(role.clone()) {
                 *needs.trials.entry(role).or_default() += 1;
             }

@@ -2,7 +2,11 @@
 //! capped body read, a requests-per-second cap, and 429/503 retries within a bound.
 
 use crate::target::{HttpSettings, Target};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The longest a connection warm-up before a race may take.
+const WARM_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Idle pooled connections are dropped after this (see the builder).
 pub use crate::target::http::POOL_IDLE;
@@ -113,12 +117,11 @@ impl Http {
         tokio::time::sleep_until(wait_until.into()).await;
     }
 
-    /// Send once (after pacing), reading at most `MAX_BODY` bytes.
-    async fn send_once(&self, req: &Request) -> Result<Reply, TransportError> {
-        self.pace().await;
+    /// The request as reqwest will send it; the target's extra headers are
+    /// the client's default headers.
+    fn build(&self, req: &Request) -> Result<reqwest::Request, TransportError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| TransportError(format!("invalid HTTP method `{}`", req.method)))?;
-        // The target's extra headers are the client's default headers.
         let mut rb = self.client.request(method, req.full_url());
         for (k, v) in &req.headers {
             rb = rb.header(k, v);
@@ -130,46 +133,14 @@ impl Http {
         } else if let Some(body) = &req.body {
             rb = rb.body(body.clone());
         }
-        let start = Instant::now();
-        let mut resp = rb.send().await.map_err(|e| TransportError(describe(&e)))?;
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(c)) => {
-                    if body.len() + c.len() > MAX_BODY {
-                        return Err(TransportError(format!(
-                            "response body larger than the {} MiB cap (status {status})",
-                            MAX_BODY >> 20
-                        )));
-                    }
-                    body.extend_from_slice(&c);
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(TransportError(format!(
-                        "reading the body (status {status}): {}",
-                        describe(&e)
-                    )))
-                }
-            }
-        }
-        Ok(Reply {
-            status,
-            headers,
-            body,
-            elapsed: start.elapsed(),
-        })
+        rb.build().map_err(|e| TransportError(describe(&e)))
+    }
+
+    /// Send once (after pacing), reading at most `MAX_BODY` bytes.
+    async fn send_once(&self, req: &Request) -> Result<Reply, TransportError> {
+        self.pace().await;
+        let built = self.build(req)?;
+        execute(&self.client, built).await
     }
 
     /// Send, retrying only after 429/503 within bounds, by the rules of
@@ -204,6 +175,127 @@ impl Http {
             attempt += 1;
         }
     }
+
+    /// Send the requests at once, for a race. Each is paced first (a race
+    /// is a burst: the rate cap holds on average), one connection per
+    /// request is opened beforehand, every request is built, and all wait at
+    /// a barrier and are released together, so they reach the server within
+    /// a moment of each other instead of one connection set-up apart. Never
+    /// retried: a retried member would no longer race.
+    pub(crate) async fn send_together(
+        &self,
+        reqs: &[Request],
+    ) -> Vec<Result<Reply, TransportError>> {
+        for _ in reqs {
+            self.pace().await;
+        }
+        if let Some(first) = reqs.first() {
+            self.warm(&first.full_url(), reqs.len()).await;
+        }
+        let barrier = Arc::new(tokio::sync::Barrier::new(reqs.len()));
+        let mut set = tokio::task::JoinSet::new();
+        for (i, req) in reqs.iter().enumerate() {
+            let built = self.build(req);
+            let (client, barrier) = (self.client.clone(), barrier.clone());
+            set.spawn(async move {
+                barrier.wait().await;
+                let reply = match built {
+                    Ok(b) => execute(&client, b).await,
+                    Err(e) => Err(e),
+                };
+                (i, reply)
+            });
+        }
+        let mut replies: Vec<(usize, Result<Reply, TransportError>)> = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            if let Ok(x) = joined {
+                replies.push(x);
+            }
+        }
+        replies.sort_by_key(|(i, _)| *i);
+        replies.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Open `n` pooled connections to `url`'s origin: `n` OPTIONS requests
+    /// at once, their answers read (a little) and ignored. A race then does
+    /// not wait on TCP and TLS set-up, whose length varies per connection.
+    /// Bounded: a server that does not answer costs `WARM_TIMEOUT` once.
+    async fn warm(&self, url: &str, n: usize) {
+        let barrier = Arc::new(tokio::sync::Barrier::new(n));
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let (client, barrier, url) = (self.client.clone(), barrier.clone(), url.to_string());
+            set.spawn(async move {
+                barrier.wait().await;
+                let sent = client
+                    .request(reqwest::Method::OPTIONS, &url)
+                    .timeout(WARM_TIMEOUT)
+                    .send()
+                    .await;
+                // The answer is read to its end so the connection returns to the pool.
+                if let Ok(mut resp) = sent {
+                    let mut read = 0;
+                    while let Ok(Some(c)) = resp.chunk().await {
+                        read += c.len();
+                        if read > 64 << 10 {
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        while set.join_next().await.is_some() {}
+    }
+}
+
+/// Send a built request, reading at most `MAX_BODY` bytes of the answer.
+async fn execute(
+    client: &reqwest::Client,
+    built: reqwest::Request,
+) -> Result<Reply, TransportError> {
+    let start = Instant::now();
+    let mut resp = client
+        .execute(built)
+        .await
+        .map_err(|e| TransportError(describe(&e)))?;
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if body.len() + c.len() > MAX_BODY {
+                    return Err(TransportError(format!(
+                        "response body larger than the {} MiB cap (status {status})",
+                        MAX_BODY >> 20
+                    )));
+                }
+                body.extend_from_slice(&c);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(TransportError(format!(
+                    "reading the body (status {status}): {}",
+                    describe(&e)
+                )))
+            }
+        }
+    }
+    Ok(Reply {
+        status,
+        headers,
+        body,
+        elapsed: start.elapsed(),
+    })
 }
 
 /// Why a 429/503 ended the request.

@@ -13,6 +13,8 @@ use crate::scenario::template::Unresolved;
 pub(super) struct Produced {
     pub response: Option<Response>,
     pub group: Vec<Result<Response, String>>,
+    /// A race's distinct successor refresh tokens, each tried once more.
+    pub successors: Vec<judge::Successor>,
 }
 
 impl Produced {
@@ -56,6 +58,7 @@ pub(super) async fn judge_step(
             let mut ctx = judge::Ctx {
                 response: produced.response.as_ref(),
                 group: &produced.group,
+                successors: &produced.successors,
                 render: &mut render,
                 verify_id_token: &verify,
             };
@@ -69,20 +72,28 @@ pub(super) async fn judge_step(
                 Some(b) => format!("{} ({b})", m.check),
                 None => m.check,
             };
+            // A mismatch that breaks a clause of its own names that clause
+            // and no setting: the setting is not what went wrong.
+            let setting = if m.breaks.is_some() {
+                None
+            } else {
+                e.setting.clone()
+            };
+            let refs = match (&m.breaks, e.refs.is_empty()) {
+                (Some(b), _) => b.clone(),
+                (None, true) => t.scenario().file.refs.clone(),
+                (None, false) => e.refs.clone(),
+            };
             let f = Finding {
                 step: name.to_string(),
                 level,
-                kind: if e.setting.is_some() {
+                kind: if setting.is_some() {
                     FailKind::ProfileMismatch
                 } else {
                     FailKind::SpecViolation
                 },
-                setting: e.setting.clone(),
-                refs: if e.refs.is_empty() {
-                    t.scenario().file.refs.clone()
-                } else {
-                    e.refs.clone()
-                },
+                setting,
+                refs,
                 // Redact first, then cut: a cut token would no longer be recognised.
                 check: judge::excerpt(&t.redact(&check), MAX_SHOWN),
                 expected: judge::excerpt(&t.redact(&m.expected), MAX_SHOWN),

@@ -59,8 +59,16 @@ pub async fn execute(
     let (outcome, message) = outcome::decide(stop.as_ref(), trial.findings());
     let (outcome, message, baseline) =
         outcome::apply_baseline(outcome, message, env.target.baseline.get(scenario.id()));
-    let message = trial.redact(&message);
     let began = trial.began().unwrap_or(start);
+    let redact = |s: &str| trial.redact(s);
+    let message = redact(&message);
+    let notes: Vec<String> = trial.notes().iter().map(|n| redact(n)).collect();
+    let message = match outcome {
+        crate::record::Outcome::Pass if !notes.is_empty() => {
+            format!("{message}; note: {}", notes.join("; "))
+        }
+        _ => message,
+    };
     let done = trial.finish();
     TrialRecord {
         name,

@@ -28,6 +28,7 @@ pub(crate) const CHECKED: &[&str] = &[
     "scope-order-sensitive",
     "previous-token-valid",
     "no-new-refresh-token",
+    "rotated-token-withheld",
     "grace-never-closes",
     "no-grace",
     "no-reuse-detection",

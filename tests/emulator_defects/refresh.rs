@@ -105,6 +105,15 @@ defect_test!(no_new_refresh_token, "no-new-refresh-token", |d| {
         g.str("refresh_token")
     );
 });
+defect_test!(rotated_token_withheld, "rotated-token-withheld", |d| {
+    let e = with("rfc6749", d).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
+    assert_eq!(r.opt("refresh_token"), None, "{}", r.text);
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+});
 defect_test!(grace_never_closes, "grace-never-closes", |d| {
     let e = with("okta", d).await;
     let g = e.grant("main", GRANTED).await.ok();
@@ -139,23 +148,32 @@ defect_test!(unrotated_token_dies, "unrotated-token-dies", |d| {
 });
 defect_test!(race_double_spend, "race-double-spend", |d| {
     let e = Arc::new(custom("previous_refresh_token = \"invalidated\"", d).await);
-    let g = e.grant("main", GRANTED).await.ok();
-    let rt = g.str("refresh_token").to_string();
-    let barrier = Arc::new(tokio::sync::Barrier::new(30));
-    let tasks: Vec<_> = (0..30)
-        .map(|_| {
-            let (e, rt, b) = (e.clone(), rt.clone(), barrier.clone());
-            tokio::spawn(async move {
-                b.wait().await;
-                e.refresh("main", &rt, None).await.status
+    // Its window is real time: a race on a loaded machine may miss it, so a
+    // few fresh tokens are raced until one is double-spent.
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let g = e.grant("main", GRANTED).await.ok();
+        let rt = g.str("refresh_token").to_string();
+        let barrier = Arc::new(tokio::sync::Barrier::new(30));
+        let tasks: Vec<_> = (0..30)
+            .map(|_| {
+                let (e, rt, b) = (e.clone(), rt.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    b.wait().await;
+                    e.refresh("main", &rt, None).await.status
+                })
             })
-        })
-        .collect();
-    let mut ok = 0;
-    for t in tasks {
-        ok += (t.await.unwrap() == 200) as usize;
+            .collect();
+        let mut ok = 0;
+        for t in tasks {
+            ok += (t.await.unwrap() == 200) as usize;
+        }
+        if ok > 1 {
+            return;
+        }
+        seen.push(ok);
     }
-    assert!(ok > 1, "{ok}");
+    panic!("never more than one success: {seen:?}");
 });
 
 // ---- expiry

@@ -18,6 +18,8 @@ pub struct Seen {
     pub path: String,
     pub form: HashMap<String, String>,
     pub headers: HeaderMap,
+    /// The client's end of the connection the request came on.
+    pub peer: std::net::SocketAddr,
 }
 
 pub type Script = Arc<dyn Fn(&Seen) -> Response<Body> + Send + Sync>;
@@ -58,7 +60,13 @@ pub async fn start(script: Script) -> TestIdp {
     let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let l2 = log.clone();
     let app = axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: String| {
+        move |axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<
+            std::net::SocketAddr,
+        >,
+              method: Method,
+              uri: Uri,
+              headers: HeaderMap,
+              body: String| {
             let script = script.clone();
             let log = l2.clone();
             async move {
@@ -73,6 +81,7 @@ pub async fn start(script: Script) -> TestIdp {
                     path: uri.path().to_string(),
                     form,
                     headers,
+                    peer,
                 };
                 // The engine's client preflight (a bogus refresh token) gets what a
                 // correct IdP answers, so scripts and request counts see only trials.
@@ -87,6 +96,7 @@ pub async fn start(script: Script) -> TestIdp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let _ = axum::serve(listener, app).await;
     });
     TestIdp { base_url, log }

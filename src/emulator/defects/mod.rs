@@ -28,6 +28,8 @@ pub(crate) enum Quirk {
     UnrotatedTokenDies,
     /// Check and consume of a refresh token in two separate steps.
     NonAtomicRefresh,
+    /// A rotating refresh consumes the presented token but sends no new one.
+    WithholdRotatedRefreshToken,
     SameAccessToken,
     IgnoreAbsoluteExpiry,
     IgnoreIdleExpiry,
@@ -101,6 +103,7 @@ registry! {
     // rotation
     previous_token_valid,
     no_new_refresh_token,
+    rotated_token_withheld,
     grace_never_closes,
     no_grace,
     no_reuse_detection,

@@ -1,4 +1,4 @@
-//! Defect `race-double-spend`: concurrent refreshes of one token can all succeed (check and consume are not atomic).
+//! Defect `race-double-spend`: concurrent refreshes of one token that land within the 2 ms between its check and its consumption all succeed (check and consume are not atomic).
 
 use super::Defect;
 use super::Quirk;
@@ -10,7 +10,7 @@ impl Defect for D {
         "race-double-spend"
     }
     fn description(&self) -> &'static str {
-        "concurrent refreshes of one token can all succeed (check and consume are not atomic)"
+        "concurrent refreshes of one token that land within the 2 ms between its check and its consumption all succeed (check and consume are not atomic)"
     }
     fn quirk(&self, q: Quirk) -> bool {
         q == Quirk::NonAtomicRefresh

@@ -39,6 +39,14 @@ pub(super) async fn run_steps(t: &mut Trial<'_>) -> Result<(), Stop> {
             wait::run(t, &name, w).await?;
             continue;
         }
+        if let Some(Action::Concurrent(c)) = step.action() {
+            if c.rounds.unwrap_or(1) > 1 {
+                if concurrent::run_rounds(t, &name, step, c).await? {
+                    return Ok(());
+                }
+                continue;
+            }
+        }
         if run_probed(t, &name, step).await? {
             return Ok(());
         }
@@ -92,7 +100,12 @@ async fn run_step(t: &mut Trial<'_>, name: &str, step: &Step) -> Result<bool, St
     t.observe(name, step, r);
     t.keep_response(name, r);
     let Err(missing) = check_needs(name, step, r) else {
-        return super::judge_step::judge_step(t, name, step, &produced).await;
+        let before = t.findings_len();
+        let halt = super::judge_step::judge_step(t, name, step, &produced).await?;
+        if let (true, Some(a)) = (halt, &step.refresh) {
+            refresh::stranded(t, name, step, a, r, before).await?;
+        }
+        return Ok(halt);
     };
     // A needed field is missing. A request that failed is judged as it is:
     // its expectations (status, error) say why, with its exchange. It is

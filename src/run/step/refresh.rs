@@ -1,9 +1,14 @@
 //! `refresh`: `grant_type=refresh_token` at the token endpoint (RFC 6749 §6);
-//! a success moves the token family to its new refresh token.
+//! a success moves the token family to its new refresh token. A success
+//! without the new refresh token the step expected is looked at twice
+//! (`stranded`): was the presented one kept, or revoked?
 
 use super::{Produced, Stop, Trial};
+use crate::judge::successors::is_success;
+use crate::judge::Response;
+use crate::record::{FailKind, Finding};
 use crate::run::http::Request;
-use crate::scenario::model::{AuthMode, RefreshAction, Step};
+use crate::scenario::model::{AuthMode, Level, RefreshAction, Step};
 
 pub(super) async fn run(
     t: &mut Trial<'_>,
@@ -11,23 +16,25 @@ pub(super) async fn run(
     step: &Step,
     a: &RefreshAction,
 ) -> Result<Produced, Stop> {
-    let (req, scope) = request(t, a, step)?;
     let presented = t.render(&a.token)?;
+    let (req, scope) = request_with(t, a, step, &presented)?;
     let r = t.send(name, req, scope).await?;
     t.follow_rotation(&presented, &r);
     Ok(Produced::one(r))
 }
 
-/// The refresh request for an action, and the scope it asks for (an
-/// omitted scope means the family's original one).
-pub(super) fn request(
+/// The refresh request for an action presenting `token` (already rendered:
+/// a token value is never read as a template), and the scope it asks for
+/// (an omitted scope means the family's original one).
+pub(super) fn request_with(
     t: &Trial<'_>,
     a: &RefreshAction,
     step: &Step,
+    token: &str,
 ) -> Result<(Request, Option<String>), Stop> {
     let client = t.client(a.client.as_ref())?;
     let token_url = t.env().target.endpoints.token.clone();
-    let token = t.render(&a.token)?;
+    let token = token.to_string();
     let mut form = vec![
         ("grant_type".to_string(), "refresh_token".to_string()),
         ("refresh_token".to_string(), token.clone()),
@@ -47,4 +54,74 @@ pub(super) fn request(
     req.consuming = true;
     t.authenticate(&client, a.auth.unwrap_or(AuthMode::Default), &mut req)?;
     Ok((req, scope.or_else(|| t.family_scope(&token))))
+}
+
+/// A refresh answered with success but no `refresh_token`, where the step
+/// expected one (a must finding about it, which stops the trial): before it
+/// is called a `new_refresh_token` mismatch, the presented token is sent
+/// once more. Refused: the IdP revoked it without issuing a new one, so the
+/// client is stranded (RFC 6749 §6: a server may revoke the old token only
+/// after issuing a new one); that finding replaces the ones about the
+/// missing field. Still working: they stand, saying the token was kept.
+pub(super) async fn stranded(
+    t: &mut Trial<'_>,
+    name: &str,
+    step: &Step,
+    a: &RefreshAction,
+    r: &Response,
+    before: usize,
+) -> Result<(), Stop> {
+    if !is_success(r) || r.field("refresh_token").is_some() {
+        return Ok(());
+    }
+    let about_the_token = |f: &Finding| {
+        !f.precondition
+            && f.level == Level::Must
+            && ["`refresh_token`", "$.refresh_token", "$['refresh_token']"]
+                .iter()
+                .any(|p| f.check.starts_with(p))
+    };
+    if !t.findings()[before..].iter().any(about_the_token) {
+        return Ok(());
+    }
+    let presented = t.render(&a.token)?;
+    let (req, scope) = request_with(t, a, step, &presented)?;
+    let again = t.send(&format!("{name}.again"), req, scope).await?;
+    let mut found = t.take_findings_since(before);
+    if is_success(&again) {
+        for f in found.iter_mut().filter(|f| about_the_token(f)) {
+            f.actual.push_str(
+                " (the presented refresh token still refreshes: it was kept, not rotated)",
+            );
+        }
+    } else {
+        found.retain(|f| !about_the_token(f));
+        let refused = match again.field_str("error") {
+            Some(e) => format!("{} {e}", again.status),
+            None => again.status.to_string(),
+        };
+        found.insert(
+            0,
+            Finding {
+                step: name.to_string(),
+                level: Level::Must,
+                kind: FailKind::SpecViolation,
+                setting: None,
+                refs: vec!["rfc6749#6".into()],
+                check: "client stranded".into(),
+                expected: "a new refresh token, or the presented one still usable (RFC 6749 §6)"
+                    .into(),
+                actual: format!(
+                    "the IdP revoked the presented refresh token without issuing a new one: the refresh answered {} without `refresh_token`, and the presented token, sent again, got {refused}",
+                    r.status
+                ),
+                precondition: false,
+                exchange: t.last_exchange(),
+            },
+        );
+    }
+    for f in found {
+        t.add_finding(f);
+    }
+    Ok(())
 }

@@ -131,28 +131,17 @@ impl Trial<'_> {
         })
     }
 
-    /// The requests at once (copies of one request, each with its own client assertion).
+    /// The requests at once (copies of one request, each with its own client
+    /// assertion), released together (`Http::send_together`).
     pub(crate) async fn send_group(
         &mut self,
         name: &str,
         reqs: Vec<Request>,
         scope: Option<String>,
     ) -> Vec<Result<Response, String>> {
-        let mut set = tokio::task::JoinSet::new();
-        for (i, req) in reqs.iter().enumerate() {
-            let http = self.env.http.clone();
-            let req = req.clone();
-            set.spawn(async move { (i, http.send(&req).await) });
-        }
-        let mut replies = Vec::new();
-        while let Some(joined) = set.join_next().await {
-            if let Ok(x) = joined {
-                replies.push(x);
-            }
-        }
-        replies.sort_by_key(|(i, _)| *i);
+        let replies = self.env.http.send_together(&reqs).await;
         let mut out = Vec::new();
-        for (i, reply) in replies {
+        for (i, reply) in replies.into_iter().enumerate() {
             let (resp, ex) = self.receive(&format!("{name}[{i}]"), &reqs[i], reply, scope.clone());
             // Keep the transcript readable: the first few exchanges of a large group.
             if i < 5 {

@@ -29,6 +29,11 @@ impl Trial<'_> {
         }
     }
 
+    /// The grant step whose family `token` belongs to.
+    pub(crate) fn family_of(&self, token: &str) -> Option<String> {
+        self.token_family.get(token).cloned()
+    }
+
     /// The scope the family of `token` was granted (RFC 6749 §6: an omitted
     /// scope means the original).
     pub(crate) fn family_scope(&self, token: &str) -> Option<String> {

@@ -66,6 +66,11 @@ pub struct Trial<'a> {
     transcript: Vec<Exchange>,
     findings: Vec<Finding>,
     observations: BTreeMap<String, String>,
+    /// Step name → a note for a pass (`ok; note: …`): what held, but oddly.
+    notes: BTreeMap<String, String>,
+    /// The refresh token a race's successor try obtained: still usable, so
+    /// the next round may race it without a new grant.
+    live_token: Option<String>,
     /// This trial's tokens (the run's redactor holds the target's secrets):
     /// per trial, so a large run does not grow one automaton quadratically.
     token_redactor: Redactor,
@@ -92,6 +97,8 @@ impl<'a> Trial<'a> {
             transcript: Vec::new(),
             findings: Vec::new(),
             observations: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            live_token: None,
             token_redactor: Redactor::new(),
             permit: None,
             began: None,
@@ -179,6 +186,11 @@ impl<'a> Trial<'a> {
         self.findings.truncate(n);
     }
 
+    /// Take the findings after the first `n` out (to put back the ones that stand).
+    pub(crate) fn take_findings_since(&mut self, n: usize) -> Vec<Finding> {
+        self.findings.split_off(n)
+    }
+
     /// Append `note` to what the findings after the first `n` saw.
     pub(crate) fn annotate_findings(&mut self, n: usize, note: &str) {
         for f in &mut self.findings[n..] {
@@ -217,6 +229,23 @@ impl<'a> Trial<'a> {
             transcript: self.transcript,
             observations: self.observations,
         }
+    }
+
+    pub(crate) fn notes(&self) -> Vec<String> {
+        self.notes.values().cloned().collect()
+    }
+
+    pub(crate) fn set_live_token(&mut self, token: &str) {
+        self.live_token = Some(token.to_string());
+    }
+
+    pub(crate) fn take_live_token(&mut self) -> Option<String> {
+        self.live_token.take()
+    }
+
+    /// A note for the pass message, the first one per step (redacted when shown).
+    pub(crate) fn add_note(&mut self, step: &str, note: String) {
+        self.notes.entry(step.to_string()).or_insert(note);
     }
 
     /// The client playing `role` (default `main`), or a skip naming it.

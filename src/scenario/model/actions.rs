@@ -127,11 +127,18 @@ pub struct WaitAction {
     pub skew: bool,
 }
 
-/// The same request sent `count` times at once (races).
+/// The same request sent `count` times at once (races): connections are
+/// opened beforehand and the requests released together from a barrier.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcurrentAction {
     pub count: u32,
+    /// Race this many times (1–20, default 1) until the step's expectations
+    /// fail. Each round after the first presents a fresh grant's token: the
+    /// grant step that started the presented token's family runs again. A
+    /// grant source that is not repeatable allows one round, said in a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
     pub refresh: RefreshAction,
 }
 

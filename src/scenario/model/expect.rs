@@ -91,6 +91,19 @@ pub struct Expect {
     /// Counts over a concurrent group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub count: Vec<CountExpect>,
+    /// Over a concurrent group of refreshes: the distinct refresh tokens its
+    /// successes carried, each presented once more after the race.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successors: Option<SuccessorsExpect>,
+}
+
+/// What became of the refresh tokens a race's successes carried.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessorsExpect {
+    /// At most this many distinct ones still refresh afterwards (a fork is
+    /// two or more). Successes that all carry the same token are one.
+    pub max_live: u32,
 }
 
 /// A predicate on one value (a JSON node, a header, a claim). All keys present must hold.

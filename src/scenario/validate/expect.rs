@@ -77,6 +77,12 @@ pub(super) fn check_expect(
             format!("step `{name}`: `count` applies to concurrent steps only"),
         );
     }
+    if e.successors.is_some() && step.concurrent.is_none() {
+        p.at_key(
+            &path(at, &["successors"]),
+            format!("step `{name}`: `successors` applies to concurrent steps only"),
+        );
+    }
 }
 
 fn check_matcher(p: &mut Problems<'_>, at: &[&str], name: &str, what: &str, m: &Matcher) {

@@ -7,6 +7,9 @@ use super::{expect, path, step_path, Problems, MAX_CONCURRENT, MAX_LITERAL_WAIT}
 use crate::behaviour::vocab;
 use std::collections::BTreeSet;
 
+/// Races per concurrent step: each round after the first costs a fresh grant.
+pub(crate) const MAX_ROUNDS: u32 = 20;
+
 const RESERVED: &[&str] = &["scopes", "behaviour", "client", "target"];
 
 /// The name captures use: `name`, else the action key.
@@ -128,6 +131,12 @@ fn check_actions(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
                     "step `{name}`: concurrent count {} is outside 1..={MAX_CONCURRENT}",
                     c.count
                 ),
+            );
+        }
+        if let Some(r) = c.rounds.filter(|r| *r == 0 || *r > MAX_ROUNDS) {
+            p.at(
+                &path(at, &["concurrent", "rounds"]),
+                format!("step `{name}`: concurrent rounds {r} is outside 1..={MAX_ROUNDS}"),
             );
         }
     }
