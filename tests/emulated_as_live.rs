@@ -22,6 +22,7 @@ const PROFILE: &str = "okta";
 /// Okta's unverified values, stated as a tenant owner would after checking them.
 const BEHAVIOUR: &str = r#"
 [behaviour]
+refresh_token_for_client_credentials = false
 scope_on_refresh = "honoured"
 introspects_refresh_tokens = true
 revocation_revokes_access_tokens = true

@@ -6,12 +6,22 @@ use emulator_support::*;
 use refresh_conformance::behaviour::{builtin_profiles, vocab::VOCABULARY};
 
 const EXPECTED: &[&str] = &[
+    "auth0",
+    "cognito",
+    "curity",
+    "duende-identityserver",
+    "entra-id",
+    "google",
     "idcs",
     "oauth21-bcp",
     "okta",
+    "okta-org",
     "pingfederate",
+    "pingone",
     "rfc6749",
+    "salesforce",
     "wso2",
+    "zitadel",
 ];
 
 #[test]
@@ -39,6 +49,34 @@ fn every_profile_states_every_key_with_a_source() {
             "{}",
             p.name
         );
+    }
+}
+
+/// Every source is a link, a seed or a clause (the loader refuses free-text
+/// labels), and every unverified value says why after its reference.
+#[test]
+fn every_source_is_a_link_and_every_unverified_value_says_why() {
+    use refresh_conformance::behaviour::source;
+    for p in builtin_profiles() {
+        let sets = std::iter::once(("profile".to_string(), &p.behaviour))
+            .chain(p.clients.iter().map(|(r, s)| (format!("client {r}"), s)));
+        for (where_, set) in sets {
+            for (key, stated) in &set.values {
+                let src = stated.source.as_deref().unwrap_or_default();
+                let refs =
+                    source::parse(src).unwrap_or_else(|e| panic!("{} {where_} {key}: {e}", p.name));
+                if stated.unverified {
+                    assert!(
+                        refs.iter().any(|r| !r.note.is_empty()),
+                        "{} {where_} {key} is unverified without a reason: {src}",
+                        p.name
+                    );
+                }
+            }
+        }
+        if let Some(q) = &p.discovery.issuer_quirk {
+            source::parse(&q.source).unwrap();
+        }
     }
 }
 

@@ -129,6 +129,27 @@ fn profile_files() {
         ),
         "{e:?}"
     );
+    // A source is a link, a seed or a clause: a free-text label is refused at its value.
+    let e = profile(&PROFILE.replace("\"seed:002\"", "\"vendor:okta refresh-tokens guide\""));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("p.toml:5:42: `grace_period`: source `vendor:okta refresh-tokens guide` does not start with a link"),
+        "{e:?}"
+    );
+    let e = profile(&format!(
+        "{PROFILE}\n[discovery]\nissuer_quirk = {{ value = \"https://global.example/\", source = \"the vendor says so\" }}\n"
+    ));
+    assert!(
+        e[0].starts_with("p.toml:11:62: source `the vendor says so`"),
+        "{e:?}"
+    );
+    let e = profile(&format!(
+        "{PROFILE}\n[init]\nsource = \"seed:001\"\nisuer = \"https://x.example\"\n"
+    ));
+    assert!(
+        e[0].starts_with("p.toml:10:1: [init]: unknown key `isuer`"),
+        "{e:?}"
+    );
 }
 
 const BASELINE: &str = r#"[expect."scope/omitted-returns-original"]

@@ -1,7 +1,10 @@
 //! Behaviour: what a profile or target states an IdP does, in the vocabulary of
 //! docs/profiles.md, and the resolved view a trial reads (`when`, `{{behaviour.*}}`).
 
+pub mod comparison;
 pub mod profile;
+pub mod profile_extras;
+pub mod source;
 pub mod vocab;
 pub mod when;
 

@@ -1,5 +1,6 @@
 //! Built-in vendor profiles (`profiles/*.toml`, compiled in).
 
+use super::profile_extras::{discovery_at, init_at, DiscoveryQuirks, InitTemplate};
 use super::BehaviourSet;
 use crate::doc::{suggest, type_name, Doc, Located};
 use crate::oauth::Scopes;
@@ -19,6 +20,10 @@ pub struct Profile {
     pub clients: BTreeMap<String, BehaviourSet>,
     /// Scopes the emulator grants and the catalog asks for on `emulated:` targets.
     pub scopes: Scopes,
+    /// Known quirks of the vendor's metadata (`[discovery]`).
+    pub discovery: DiscoveryQuirks,
+    /// The vendor's shape of a target file for `init` (`[init]`).
+    pub init: Option<InitTemplate>,
     /// Where the text came from, for error messages.
     pub origin: String,
 }
@@ -74,6 +79,8 @@ const KEYS: &[&str] = &[
     "behaviour",
     "clients",
     "scopes",
+    "discovery",
+    "init",
 ];
 
 /// The profile in `doc`, or None when a problem leaves nothing to build.
@@ -114,6 +121,8 @@ fn read_profile(doc: &Doc, problems: &mut Vec<Located>) -> Option<Profile> {
         None => Scopes::default(),
         Some(v) => scopes_at(doc, v, problems),
     };
+    let discovery = discovery_at(doc, problems);
+    let init = init_at(doc, problems);
     let name = name?;
     Some(Profile {
         title: title.unwrap_or_else(|| name.clone()),
@@ -122,6 +131,8 @@ fn read_profile(doc: &Doc, problems: &mut Vec<Located>) -> Option<Profile> {
         behaviour,
         clients,
         scopes,
+        discovery,
+        init,
         origin: doc.origin.clone(),
     })
 }
@@ -134,12 +145,22 @@ fn behaviour_at(
 ) -> BehaviourSet {
     match v {
         None => BehaviourSet::default(),
-        Some(toml::Value::Table(t)) => BehaviourSet::from_table(t).unwrap_or_else(|(k, m)| {
-            let mut p = at.to_vec();
-            p.push(&k);
-            problems.push(doc.key(&p, &m));
-            BehaviourSet::default()
-        }),
+        Some(toml::Value::Table(t)) => {
+            let set = BehaviourSet::from_table(t).unwrap_or_else(|(k, m)| {
+                let mut p = at.to_vec();
+                p.push(&k);
+                problems.push(doc.key(&p, &m));
+                BehaviourSet::default()
+            });
+            for (k, stated) in &set.values {
+                if let Some(Err(e)) = stated.source.as_deref().map(super::source::parse) {
+                    let mut p = at.to_vec();
+                    p.extend([k.as_str(), "source"]);
+                    problems.push(doc.value(&p, &format!("`{k}`: {e}")));
+                }
+            }
+            set
+        }
         Some(other) => {
             problems.push(doc.value(
                 at,

@@ -7,8 +7,8 @@ use refresh_conformance::behaviour::builtin_profiles;
 pub struct ProfilesArgs {
     /// Show only this profile.
     pub name: Option<String>,
-    /// text or json.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    /// text, json, or markdown (the vendor comparison table of the README).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown"])]
     pub format: String,
 }
 
@@ -30,6 +30,13 @@ pub fn profiles(a: ProfilesArgs) -> i32 {
             .collect::<serde_json::Map<_, _>>()
             .into()
     };
+    if a.format == "markdown" {
+        print!(
+            "{}",
+            refresh_conformance::behaviour::comparison::markdown(&profiles)
+        );
+        return 0;
+    }
     if a.format == "json" {
         let v: Vec<serde_json::Value> = profiles
             .iter()
@@ -39,8 +46,14 @@ pub fn profiles(a: ProfilesArgs) -> i32 {
                     .iter()
                     .map(|(r, s)| (r.clone(), set_json(s)))
                     .collect();
+                let quirk = p
+                    .discovery
+                    .issuer_quirk
+                    .as_ref()
+                    .map(|q| serde_json::json!({ "issuer": q.issuer, "source": q.source }));
                 serde_json::json!({ "name": p.name, "title": p.title, "description": p.description,
-                    "behaviour": set_json(&p.behaviour), "clients": clients, "scopes": p.scopes })
+                    "behaviour": set_json(&p.behaviour), "clients": clients, "scopes": p.scopes,
+                    "issuer_quirk": quirk })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());

@@ -161,13 +161,14 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<Vec
     };
     match meta.get("issuer").and_then(|v| v.as_str()) {
         Some(i) if i == issuer => {}
-        Some(i) => {
+        Some(i) if target.endpoints.accepted_issuer.as_deref() == Some(i) => {}
+        Some(i) => return Err(issuer_mismatch(target, &url, i, &issuer)),
+        None => {
             return Err(format!(
-                "target `{}`: the metadata at {url} names issuer `{i}`, but the target file says `{issuer}`; they must be identical (copy the metadata's value into `issuer`)",
+                "target `{}`: the metadata at {url} has no `issuer`",
                 target.name
             ))
         }
-        None => return Err(format!("target `{}`: the metadata at {url} has no `issuer`", target.name)),
     }
     let issuer_url = url::Url::parse(&issuer).map_err(|e| format!("issuer `{issuer}`: {e}"))?;
     let mut notes = Vec::new();
@@ -202,6 +203,35 @@ pub async fn discover(target: &mut Target, http: &reqwest::Client) -> Result<Vec
         e.jwks = jwks;
     }
     Ok(notes)
+}
+
+/// Why a metadata document naming issuer `named` is refused for `issuer`
+/// (OIDC Discovery §4.3, RFC 8414 §3.3). It never advises copying `named`
+/// into `issuer` when it is on another host: metadata would then be fetched
+/// from, and credentials sent to, a server the user did not point at.
+fn issuer_mismatch(target: &Target, url: &str, named: &str, issuer: &str) -> String {
+    let head = format!(
+        "target `{}`: the metadata at {url} names issuer `{named}`, but the target file says `{issuer}`; they must be identical (OpenID Connect Discovery §4.3, RFC 8414 §3.3)",
+        target.name
+    );
+    let origin = |s: &str| {
+        url::Url::parse(s)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+    };
+    let quirk = target.profile.discovery.issuer_quirk.as_ref();
+    if quirk.is_some_and(|q| q.issuer == named) {
+        let q = quirk.map(|q| q.source.as_str()).unwrap_or_default();
+        return format!(
+            "{head}. This is a known quirk of profile `{}` (its metadata names this issuer for every tenant: {q}); if this is your tenant, add `accept_issuer_quirk = true` to the target file and keep `issuer` as your tenant's URL",
+            target.profile.name
+        );
+    }
+    if origin(named).is_some() && origin(named) == origin(issuer) {
+        format!("{head}. Both are on the same host: check the path and the trailing slash of `issuer` against the tenant's documented issuer")
+    } else {
+        format!("{head}. The document names another host: it may not describe this tenant, so nothing is fetched from that host; check that `issuer` is your tenant's URL, or give the endpoints explicitly (`token_endpoint`, ...) and leave `issuer` out")
+    }
 }
 
 /// The metadata's endpoint `k`, checked: an http(s) URL credentials may go

@@ -106,6 +106,7 @@ pub fn describe(
             authorization: Some(format!("{base_url}/oauth2/authorize")),
             jwks: Some(format!("{base_url}/oauth2/jwks")),
             allowed_hosts: vec![],
+            accepted_issuer: None,
         },
         profile,
         behaviour: BehaviourSet::default(),

@@ -2,8 +2,11 @@
 //! validates as printed (`validate_target`), and so do its optional blocks
 //! once uncommented.
 
-use crate::behaviour::vocab::{Kind, VOCABULARY};
-use crate::behaviour::{Profile, Value};
+use super::init_blocks::{
+    behaviour_lines, client_auth, endpoints_block, one_line, public_block, refresh_params,
+    vendor_notes,
+};
+use crate::behaviour::Profile;
 use std::fmt::Write;
 
 /// Marks the commented-out blocks (`other`, `public` clients) that validate
@@ -11,36 +14,10 @@ use std::fmt::Write;
 pub(crate) const OPTIONAL_BEGIN: &str = "# ---- optional: uncomment the lines below to enable";
 pub(crate) const OPTIONAL_END: &str = "# ---- end optional";
 
-fn toml_value(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Duration(_) | Value::Text(_) => toml::Value::String(v.render()).to_string(),
-    }
-}
-
-fn example(key: &str, kind: Kind) -> String {
-    match (key, kind) {
-        ("access_token_ttl", _) => "\"1h\"".into(),
-        ("refresh_token_absolute_ttl", _) => "\"30d\"".into(),
-        ("refresh_token_idle_ttl", _) => "\"7d\"".into(),
-        (_, kind) => example_of(kind),
-    }
-}
-
-fn example_of(kind: Kind) -> String {
-    match kind {
-        Kind::Bool => "true".into(),
-        Kind::Duration => "\"30s\"".into(),
-        Kind::Enum(values) => toml::Value::String(values[0].to_string()).to_string(),
-    }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A commented target file for `profile`, with every key shown. A built-in
-/// profile is referred to by name, any other by its `origin` (a `.toml` path).
+/// A commented target file for `profile`, with every key shown, in the
+/// vendor's shape where the profile has an `[init]` (endpoints, scopes,
+/// client authentication, each with its vendor page). A built-in profile is
+/// referred to by name, any other by its `origin` (a `.toml` path).
 pub fn template(profile: &Profile) -> String {
     let p = &profile.name;
     // A built-in profile is named; a profile read from a file is referred to by its path.
@@ -60,21 +37,28 @@ pub fn template(profile: &Profile) -> String {
             }
         })
         .collect();
-    let granted = profile
-        .scopes
+    let init = profile.init.clone().unwrap_or_default();
+    let scopes = match &init.scopes {
+        Some(s) => s.as_scopes(),
+        None => profile.scopes.clone(),
+    };
+    let granted = scopes
         .granted
-        .clone()
         .unwrap_or_else(|| "openid offline_access profile".into());
-    let narrower = profile
-        .scopes
+    let narrower = scopes
         .narrower
-        .clone()
         .unwrap_or_else(|| "openid offline_access".into());
-    let extra = profile
-        .scopes
-        .extra
-        .clone()
-        .unwrap_or_else(|| "email".into());
+    let extra = scopes.extra.unwrap_or_else(|| "email".into());
+    let scopes_source = match &init.scopes {
+        Some(s) => format!("# Scopes in the vendor's form: {}\n", one_line(&s.source)),
+        None => String::new(),
+    };
+    let token_url = init
+        .endpoints
+        .get("token_endpoint")
+        .or_else(|| init.discovered_endpoints.get("token_endpoint"))
+        .cloned()
+        .unwrap_or_else(|| "https://idp.example.com/oauth2/token".into());
     let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut t = String::new();
     let _ = write!(
@@ -83,20 +67,11 @@ pub fn template(profile: &Profile) -> String {
 # Check it with `refresh-conformance validate target.toml`.
 # Secrets are never written here: they come from `{{ env = "VARIABLE" }}` or
 # `{{ file = "path" }}` (relative to this file).
-
+{vendor_notes}
 name = "{p}-staging"   # trial names: {p}-staging/<scenario-id>
 profile = {pq}   # the vendor profile this tenant follows{title}
 
-# The issuer: endpoints are discovered from its metadata
-# (/.well-known/openid-configuration, then RFC 8414).
-issuer = "https://idp.example.com/oauth2/default"
-# Or give endpoints explicitly (these win over discovery):
-# token_endpoint = "https://idp.example.com/oauth2/default/v1/token"
-# revocation_endpoint = "https://idp.example.com/oauth2/default/v1/revoke"
-# introspection_endpoint = "https://idp.example.com/oauth2/default/v1/introspect"
-# authorization_endpoint = "https://idp.example.com/oauth2/default/v1/authorize"
-# jwks_uri = "https://idp.example.com/oauth2/default/v1/keys"
-
+{endpoints}
 timeout = "10s"                        # per request
 # ca_bundle = "certs/private-ca.pem"   # extra trust roots (PEM) for a private CA
 # rate = 5                             # at most 5 requests per second
@@ -107,7 +82,7 @@ timeout = "10s"                        # per request
 [headers]
 # "X-Tenant" = "staging"
 
-[scopes]
+{scopes_source}[scopes]
 granted = {gq}   # what grants ask for; include offline_access where needed
 narrower = {nq}   # a strict subset of `granted` that still yields a refresh token
 extra = {eq}   # a scope the client CAN obtain, left out of `granted`
@@ -115,14 +90,13 @@ extra = {eq}   # a scope the client CAN obtain, left out of `granted`
 # ---------------------------------------------------------------- clients
 # Roles: `main` (required), `other` (a second confidential client, for binding
 # checks), `public` (a public client). Scenarios needing a missing role are skipped.
+# Client authentication: client_secret_basic | client_secret_post | private_key_jwt | none
 
 [clients.main]
 id = "REPLACE-main-client-id"
-auth = "client_secret_basic"           # client_secret_basic | client_secret_post | private_key_jwt | none
-secret = {{ env = "{env_prefix}_MAIN_CLIENT_SECRET" }}
-# secret = {{ file = "secrets/main-client-secret" }}
+{main_auth}
 # Extra parameters on every refresh request of this client:
-# refresh_params = {{ redirect_uri = "https://app.example.com/callback" }}
+{main_params}
 
 # How this client gets fresh grants that carry a refresh token. One kind is active.
 [clients.main.grant]
@@ -149,11 +123,7 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
 {begin}
 # [clients.other]
 # id = "REPLACE-other-client-id"
-# auth = "private_key_jwt"
-# key = {{ file = "keys/other.pem" }}    # PEM private key (PKCS#8, PKCS#1 or SEC1)
-# alg = "RS256"                        # RS256 | ES256
-# kid = "other-1"
-# audience = "https://idp.example.com/oauth2/default/v1/token"   # default: the token endpoint URL
+{other_auth}
 #
 # [clients.other.grant]
 # kind = "command"
@@ -163,7 +133,7 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
 {begin}
 # [clients.public]
 # id = "REPLACE-public-client-id"
-# auth = "none"                        # a public client: sends client_id, no secret
+{public_auth}
 #
 # [clients.public.grant]
 # kind = "command"
@@ -182,56 +152,37 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
 # live target, and scenarios needing it are skipped. User keys start with `x_`.
 [behaviour]
 "#,
+        vendor_notes = vendor_notes(&init),
         pq = q(&reference),
         title = if profile.title.is_empty() || profile.title == *p {
             String::new()
         } else {
             format!(" ({})", one_line(&profile.title))
         },
+        endpoints = endpoints_block(profile, &init),
         gq = q(&granted),
         nq = q(&narrower),
         eq = q(&extra),
+        main_auth = client_auth(
+            "main",
+            init.clients.get("main"),
+            &env_prefix,
+            &token_url,
+            false
+        ),
+        main_params = refresh_params(init.clients.get("main"), false),
+        other_auth = client_auth(
+            "other",
+            init.clients.get("other"),
+            &env_prefix,
+            &token_url,
+            true
+        ),
+        public_auth = public_block(init.clients.get("public")),
         begin = OPTIONAL_BEGIN,
         end = OPTIONAL_END,
     );
-    for def in VOCABULARY {
-        let _ = writeln!(t, "# {}: {}", def.key, one_line(def.meaning));
-        match profile.behaviour.values.get(def.key) {
-            Some(stated) => {
-                let mut note = format!("profile {p}");
-                if let Some(src) = &stated.source {
-                    let _ = write!(note, ", source: {}", one_line(src));
-                }
-                if stated.unverified {
-                    note.push_str("; unverified: unknown on a live target until stated here");
-                }
-                let _ = writeln!(
-                    t,
-                    "# {} = {}   # {note}",
-                    def.key,
-                    toml_value(&stated.value)
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    t,
-                    "# {} = {}   # not stated by profile {p}",
-                    def.key,
-                    example(def.key, def.kind)
-                );
-            }
-        }
-    }
-    for (role, set) in &profile.clients {
-        for (key, stated) in &set.values {
-            let _ = writeln!(
-                t,
-                "# (profile {p} states {key} = {} for `{role}` clients; set it under [clients.{role}.behaviour])",
-                toml_value(&stated.value)
-            );
-        }
-    }
-    t.push_str("# x_my_setting = \"anything\"          # for your own scenarios\n");
+    behaviour_lines(&mut t, profile);
     t
 }
 

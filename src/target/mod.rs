@@ -9,6 +9,7 @@ pub mod emulated;
 pub mod files;
 pub mod http;
 pub mod init;
+mod init_blocks;
 pub mod load;
 pub mod model;
 mod parse;
@@ -30,6 +31,9 @@ pub struct Endpoints {
     /// `allowed_endpoint_hosts`: where discovered endpoints may point
     /// besides the issuer's own host and port.
     pub allowed_hosts: Vec<String>,
+    /// An `issuer` member the metadata may name besides `issuer`: the
+    /// profile's issuer quirk, when the target accepts it.
+    pub accepted_issuer: Option<String>,
 }
 
 /// A private key for client assertions.

@@ -28,6 +28,11 @@ pub struct TargetFile {
     /// endpoints may name; credentials are sent nowhere else.
     #[serde(default)]
     pub allowed_endpoint_hosts: Vec<String>,
+    /// The metadata may name the issuer quirk the profile declares
+    /// (`[discovery] issuer_quirk`, Oracle IDCS's global issuer) instead of
+    /// `issuer`, which stays this tenant's URL.
+    #[serde(default)]
+    pub accept_issuer_quirk: Option<bool>,
     /// Per-request timeout (humantime).
     #[serde(default)]
     pub timeout: Option<String>,
@@ -139,7 +144,7 @@ mod tests {
     fn field_names_list_every_key_of_the_format() {
         let top = field_names::<TargetFile>();
         assert!(top.iter().any(|k| k == "token_endpoint") && top.iter().any(|k| k == "clients"));
-        assert_eq!(top.len(), 19);
+        assert_eq!(top.len(), 20);
         assert_eq!(field_names::<ClientFile>().len(), 10);
         assert_eq!(field_names::<GrantFile>().len(), 8);
         assert_eq!(

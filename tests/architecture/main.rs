@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("doc", &[]),
     ("clause", &[]),
     ("redact", &["oauth"]),
-    ("behaviour", &["doc", "oauth"]),
+    ("behaviour", &["clause", "doc", "oauth"]),
     ("scenario", &["behaviour", "clause", "doc", "oauth"]),
     ("emulator", &["behaviour", "oauth"]),
     ("target", &["behaviour", "doc", "emulator", "oauth"]),

@@ -250,3 +250,110 @@ proptest::proptest! {
         }
     }
 }
+
+/// `init --profile NAME` lays the file out the way the vendor documents it:
+/// its endpoints, scopes and client authentication, each with the page it
+/// comes from; nobody else's paths; no secret written out.
+#[test]
+fn vendor_templates_have_the_vendors_shape() {
+    let all = builtin_profiles();
+    let get = |n: &str| {
+        let p = all.iter().find(|p| p.name == n).unwrap();
+        (p, template(p))
+    };
+    let (_, idcs) = get("idcs");
+    for line in [
+        "issuer = \"https://idcs-REPLACE.identity.oraclecloud.com\"",
+        "token_endpoint = \"https://idcs-REPLACE.identity.oraclecloud.com/oauth2/v1/token\"",
+        "revocation_endpoint = \"https://idcs-REPLACE.identity.oraclecloud.com/oauth2/v1/revoke\"",
+        "introspection_endpoint = \"https://idcs-REPLACE.identity.oraclecloud.com/oauth2/v1/introspect\"",
+        "accept_issuer_quirk = true",
+        "granted = \"openid offline_access urn:opc:idm:__myscopes__\"",
+        "auth = \"client_secret_basic\"   # seed:000",
+        "# auth = \"client_secret_post\"",
+        "# auth = \"private_key_jwt\"",
+    ] {
+        assert!(idcs.contains(line), "idcs template lacks {line:?}:\n{idcs}");
+    }
+    let (_, ping) = get("pingfederate");
+    for path in [
+        "/as/token.oauth2\"",
+        "/as/introspect.oauth2\"",
+        "/as/revoke_token.oauth2\"",
+    ] {
+        assert!(
+            ping.lines()
+                .any(|l| !l.starts_with('#') && l.contains(path)),
+            "{ping}"
+        );
+    }
+    let (_, wso2) = get("wso2");
+    assert!(wso2.contains("token_endpoint = \"https://wso2is.example.com:9443/oauth2/token\""));
+    assert!(
+        wso2.contains("revocation_endpoint = \"https://wso2is.example.com:9443/oauth2/revoke\"")
+    );
+    assert!(wso2.contains(
+        "introspection_endpoint = \"https://wso2is.example.com:9443/oauth2/introspect\""
+    ));
+    let (_, okta) = get("okta");
+    assert!(okta.contains("# refresh_params = { redirect_uri = \"com.example.app:/callback\" }"));
+    let file = parse_target(Path::new("okta.toml"), &uncomment_optional(&okta)).unwrap();
+    assert_eq!(
+        file.clients["public"].refresh_params["redirect_uri"],
+        "com.example.app:/callback"
+    );
+    let (_, google) = get("google");
+    assert!(google
+        .contains("allowed_endpoint_hosts = [\"oauth2.googleapis.com\", \"www.googleapis.com\"]"));
+
+    for p in all.iter().filter(|p| p.init.is_some()) {
+        let text = template(p);
+        let init = p.init.as_ref().unwrap();
+        assert!(text.contains("# Vendor documentation: "), "{}", p.name);
+        assert!(
+            text.contains("https://") || init.source.starts_with("seed:"),
+            "{}",
+            p.name
+        );
+        if !p.name.starts_with("okta") {
+            assert!(
+                !text.contains("/oauth2/default"),
+                "{} has Okta's paths:\n{text}",
+                p.name
+            );
+        }
+        let scopes = init.scopes.as_ref().unwrap();
+        assert!(
+            text.contains(&format!("granted = \"{}\"", scopes.granted)),
+            "{}",
+            p.name
+        );
+        // Secrets only ever by reference, in the file as printed and uncommented.
+        for t in [text.clone(), uncomment_optional(&text)] {
+            let file = parse_target(Path::new("t.toml"), &t).unwrap();
+            for c in file.clients.values() {
+                assert!(
+                    !matches!(
+                        c.secret,
+                        Some(refresh_conformance::target::model::SecretRef::Literal(_))
+                    ),
+                    "{}",
+                    p.name
+                );
+            }
+        }
+    }
+}
+
+/// The profile's issuer quirk can only be accepted where the profile
+/// declares one.
+#[test]
+fn accepting_an_issuer_quirk_needs_a_profile_that_declares_it() {
+    let dir = workdir();
+    let path = dir.path().join("t.toml");
+    let text = "name = \"x\"\nprofile = \"okta\"\nissuer = \"https://i.example\"\naccept_issuer_quirk = true\n[clients.main]\nid = \"m\"\nauth = \"none\"\n";
+    let errors = parse_target(&path, text).unwrap_err();
+    has(&errors, &path, 4, "profile `okta` declares no issuer quirk");
+    let ok = text.replace("\"okta\"", "\"idcs\"");
+    parse_target(&path, &ok).unwrap();
+}

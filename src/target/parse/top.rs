@@ -50,8 +50,9 @@ impl Checker<'_> {
             ),
             Some(v) => {
                 if let Some(p) = self.non_empty_string(&["profile"], v) {
-                    if let Err(e) = load_profile(self.path, p) {
-                        self.value_err(&["profile"], e);
+                    match load_profile(self.path, p) {
+                        Err(e) => self.value_err(&["profile"], e),
+                        Ok(profile) => self.issuer_quirk(&profile),
                     }
                 }
             }
@@ -81,6 +82,20 @@ impl Checker<'_> {
             if let Some(v) = root.get(k) {
                 self.non_empty_string(&[k], v);
             }
+        }
+    }
+
+    /// `accept_issuer_quirk = true` needs a profile that declares one.
+    fn issuer_quirk(&mut self, profile: &crate::behaviour::Profile) {
+        let key = "accept_issuer_quirk";
+        let Some(v) = self.doc.root.get(key) else {
+            return;
+        };
+        if self.boolean(&[key], v) == Some(true) && profile.discovery.issuer_quirk.is_none() {
+            self.value_err(
+                &[key],
+                format!("profile `{}` declares no issuer quirk ([discovery] issuer_quirk), so there is none to accept; the metadata's `issuer` must equal `issuer`", profile.name),
+            );
         }
     }
 

@@ -88,6 +88,14 @@ pub(super) fn resolve(
         return Err(r.errors);
     };
     let scopes = file.scopes.clone().unwrap_or_default().or(&profile.scopes);
+    let accepted_issuer = match file.accept_issuer_quirk {
+        Some(true) => profile
+            .discovery
+            .issuer_quirk
+            .as_ref()
+            .map(|q| q.issuer.clone()),
+        _ => None,
+    };
     Ok(Target {
         name: file.name.clone(),
         profile,
@@ -101,6 +109,7 @@ pub(super) fn resolve(
             authorization: file.authorization_endpoint.clone(),
             jwks: file.jwks_uri.clone(),
             allowed_hosts: file.allowed_endpoint_hosts.clone(),
+            accepted_issuer,
         },
         clients,
         scopes,
