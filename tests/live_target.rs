@@ -315,3 +315,59 @@ command = ["./login.sh", "{{client.id}}", "{{scope}}"]
         out.stderr
     );
 }
+
+/// A live target that states no `[behaviour]`: the end of the run lists each
+/// unverified profile value that caused skips, with how many and the exact
+/// line to add; adding those lines runs the trials.
+#[test]
+fn the_end_of_a_run_lists_the_values_to_state_with_the_line_to_add() {
+    let emu = Emulator::start("okta", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = target_file(
+        dir.path(),
+        "fresh",
+        &emu.base_url,
+        "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"LIVE_TEST_SECRET\" }",
+    );
+    let env = BTreeMap::from([
+        ("LIVE_TEST_SECRET".to_string(), "main-secret".to_string()),
+        (
+            "LIVE_TEST_PASSWORD".to_string(),
+            "alice-password".to_string(),
+        ),
+    ]);
+    let out = cli(&["run", "--target", &target], &env);
+    assert_eq!(out.code, 0, "{}", out.both());
+    let list = out
+        .stdout
+        .split("because a behaviour value is not known for the target")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of values to state:\n{}", out.stdout));
+    let before: usize = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("trials skipped because a behaviour value"))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    assert!(before > 0);
+    // Every listed line, added to the target, removes its skips.
+    let re = regex::Regex::new(r"add `([a-z_]+ = [^`]+)`").unwrap();
+    let lines: std::collections::BTreeSet<String> =
+        re.captures_iter(list).map(|c| c[1].to_string()).collect();
+    assert!(!lines.is_empty(), "{list}");
+    let mut text = std::fs::read_to_string(&target).unwrap();
+    text.push_str("\n[behaviour]\n");
+    for l in &lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    std::fs::write(&target, text).unwrap();
+    let out = cli(&["run", "--target", &target], &env);
+    assert_eq!(out.code, 0, "{}", out.both());
+    assert!(
+        !out.stdout
+            .contains("because a behaviour value is not known"),
+        "{}",
+        out.stdout
+    );
+}

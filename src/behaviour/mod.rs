@@ -138,12 +138,19 @@ impl BehaviourView {
         })
     }
 
-    /// Why `key` is unknown, for skip reasons.
+    /// Why `key` is unknown, for skip reasons: with the exact line that
+    /// would run the trial (the end of the console collects them).
     pub(crate) fn unknown_reason(&self, key: &str) -> String {
         match self.values.get(key) {
-            Some(s) if s.unverified && self.live => format!(
-                "behaviour `{key}` is unverified in the profile and the target does not state it (set `{key}` in the target's [behaviour])"
-            ),
+            Some(s) if s.unverified && self.live => {
+                let line = match &s.value {
+                    Value::Bool(b) => format!("{key} = {b}"),
+                    other => format!("{key} = \"{}\"", other.render()),
+                };
+                format!(
+                    "behaviour `{key}` is unverified in the profile and the target does not state it (check it on your tenant, then add `{line}` or the value you found to the target's [behaviour])"
+                )
+            }
             _ => format!("behaviour `{key}` is not stated by the profile or the target (set `{key}` in the target's [behaviour])"),
         }
     }

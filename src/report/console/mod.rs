@@ -10,6 +10,7 @@
 mod end;
 mod line;
 mod terminal;
+mod unstated;
 
 pub use end::Uncounted;
 
@@ -158,6 +159,7 @@ impl Console {
     pub fn finish(&self, records: &[TrialRecord], uncounted: &Uncounted) {
         let strict = self.settings.strict;
         let mut s = end::failures(records, strict, &|s| self.text(s));
+        s.push_str(&unstated::unstated_skips(records, &|s| self.text(s)));
         let totals = Totals::judged(records, strict);
         s.push_str(&end::result_line(&totals, uncounted, self.colour));
         let mut st = self.state.lock();
