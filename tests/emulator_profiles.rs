@@ -7,6 +7,8 @@ use refresh_conformance::behaviour::{builtin_profiles, vocab::VOCABULARY};
 
 const EXPECTED: &[&str] = &[
     "idcs",
+    "keycloak",
+    "keycloak-revoke",
     "oauth21-bcp",
     "okta",
     "pingfederate",

@@ -35,6 +35,9 @@ pub(crate) struct Behaviour {
     pub rotate: bool,
     pub previous: Previous,
     pub grace_ms: i64,
+    /// `refresh_token_max_reuse`: with `Previous::Invalidated`, a used token
+    /// is accepted this many more times (1 + max_reuse uses in all).
+    pub max_reuse: u64,
     pub reuse_detection: bool,
     pub access_ttl_ms: i64,
     pub absolute_ttl_ms: Option<i64>,
@@ -89,6 +92,9 @@ impl Behaviour {
                 _ => Previous::Invalidated,
             },
             grace_ms: ms("grace_period", Duration::ZERO),
+            max_reuse: get("refresh_token_max_reuse")
+                .and_then(Value::as_count)
+                .unwrap_or(0),
             reuse_detection: flag("reuse_detection", false),
             access_ttl_ms,
             absolute_ttl_ms: limit("refresh_token_absolute_ttl"),

@@ -89,6 +89,8 @@ pub(crate) struct TokenState {
     pub status: Status,
     /// Family time of the last successful use (idle expiry).
     pub last_used: i64,
+    /// Successful refreshes with this token (`refresh_token_max_reuse`).
+    pub uses: u64,
 }
 
 pub(crate) struct Token {
@@ -121,6 +123,7 @@ impl Token {
             state: Mutex::new(TokenState {
                 status: Status::Active,
                 last_used: issued_at,
+                uses: 0,
             }),
             racing: AtomicU32::new(0),
         }

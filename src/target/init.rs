@@ -14,6 +14,7 @@ pub(crate) const OPTIONAL_END: &str = "# ---- end optional";
 fn toml_value(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
+        Value::Count(n) => n.to_string(),
         Value::Duration(_) | Value::Text(_) => toml::Value::String(v.render()).to_string(),
     }
 }
@@ -31,6 +32,7 @@ fn example_of(kind: Kind) -> String {
     match kind {
         Kind::Bool => "true".into(),
         Kind::Duration => "\"30s\"".into(),
+        Kind::Count => "0".into(),
         Kind::Enum(values) => toml::Value::String(values[0].to_string()).to_string(),
     }
 }
