@@ -55,7 +55,7 @@ server_install() {
   if [[ ! -s "$zip" ]]; then
     command -v mvn >/dev/null || { log "installing Keycloak needs Maven (mvn) to fetch org.keycloak:keycloak-quarkus-dist"; return 1; }
     log "fetching org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip (mvn dependency:get into ${m2#"$ROOT/"})"
-    timeout 900 mvn -B -q -Dmaven.repo.local="$m2" dependency:get \
+    timeout 900 mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$m2" dependency:get \
       -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" -Dtransitive=false </dev/null >&2
   fi
   log "unzipping Keycloak $KC_VERSION into ${KC_HOME#"$ROOT/"}"
