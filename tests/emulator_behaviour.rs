@@ -132,6 +132,40 @@ async fn grace_period() {
         .expect_error(400, "invalid_grant");
 }
 
+/// Keycloak's Refresh Token Max Reuse: 1 + N uses of one refresh token, then
+/// refused (and, with reuse detection, the newest token dies too); its
+/// introspection stays active while uses remain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_token_max_reuse() {
+    let e = emu("refresh_token_max_reuse = 2\nreuse_detection = true").await;
+    let g = e.grant("main", GRANTED).await.ok();
+    let old = g.str("refresh_token");
+    let mut newest = String::new();
+    for used in 1..=3 {
+        newest = e
+            .refresh("main", old, None)
+            .await
+            .ok()
+            .str("refresh_token")
+            .to_string();
+        let active = e.introspect(old).await["active"] == serde_json::Value::Bool(true);
+        assert_eq!(active, used < 3, "after {used} uses of 3");
+    }
+    e.refresh("main", old, None)
+        .await
+        .expect_error(400, "invalid_grant");
+    e.refresh("main", &newest, None)
+        .await
+        .expect_error(400, "invalid_grant");
+    // 0 (the default): single use.
+    let e = emu("refresh_token_max_reuse = 0").await;
+    let g = e.grant("main", GRANTED).await.ok();
+    e.refresh("main", g.str("refresh_token"), None).await.ok();
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reuse_detection() {
     for on in [true, false] {

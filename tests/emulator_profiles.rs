@@ -13,6 +13,8 @@ const EXPECTED: &[&str] = &[
     "entra-id",
     "google",
     "idcs",
+    "keycloak",
+    "keycloak-revoke",
     "oauth21-bcp",
     "okta",
     "okta-org",

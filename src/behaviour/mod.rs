@@ -145,6 +145,7 @@ impl BehaviourView {
             Some(s) if s.unverified && self.live => {
                 let line = match &s.value {
                     Value::Bool(b) => format!("{key} = {b}"),
+                    Value::Count(n) => format!("{key} = {n}"),
                     other => format!("{key} = \"{}\"", other.render()),
                 };
                 format!(

@@ -8,6 +8,8 @@ use std::time::Duration;
 pub enum Kind {
     Bool,
     Duration,
+    /// A non-negative whole number (a count).
+    Count,
     /// One of the listed strings.
     Enum(&'static [&'static str]),
 }
@@ -45,6 +47,11 @@ pub const VOCABULARY: &[KeyDef] = &[
         key: "grace_period",
         kind: Kind::Duration,
         meaning: "how long valid_in_grace lasts",
+    },
+    KeyDef {
+        key: "refresh_token_max_reuse",
+        kind: Kind::Count,
+        meaning: "how many more times a used refresh token is accepted before it is invalidated (Keycloak's Refresh Token Max Reuse); 0: single use",
     },
     KeyDef {
         key: "reuse_detection",
@@ -131,6 +138,7 @@ pub(crate) fn is_user_key(key: &str) -> bool {
 pub enum Value {
     Bool(bool),
     Duration(Duration),
+    Count(u64),
     /// An enum value, or any value of a user `x_*` key.
     Text(String),
 }
@@ -141,6 +149,7 @@ impl Value {
         match self {
             Value::Bool(b) => b.to_string(),
             Value::Duration(d) => humantime::format_duration(*d).to_string(),
+            Value::Count(n) => n.to_string(),
             Value::Text(s) => s.clone(),
         }
     }
@@ -150,6 +159,7 @@ impl Value {
         match self {
             Value::Bool(b) => *b,
             Value::Duration(d) => !d.is_zero(),
+            Value::Count(n) => *n > 0,
             Value::Text(s) => !matches!(s.as_str(), "never" | "none" | "false" | ""),
         }
     }
@@ -157,6 +167,13 @@ impl Value {
     pub(crate) fn as_duration(&self) -> Option<Duration> {
         match self {
             Value::Duration(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_count(&self) -> Option<u64> {
+        match self {
+            Value::Count(n) => Some(*n),
             _ => None,
         }
     }
@@ -202,6 +219,10 @@ pub(crate) fn parse_value(key: &str, raw: &toml::Value) -> Result<Value, String>
         }
         (Kind::Duration, other) => Err(format!(
             "`{key}` must be a duration string like \"30s\", not {other}"
+        )),
+        (Kind::Count, toml::Value::Integer(n)) if *n >= 0 => Ok(Value::Count(*n as u64)),
+        (Kind::Count, other) => Err(format!(
+            "`{key}` must be a whole number, 0 or more, not {other}"
         )),
         (Kind::Enum(allowed), toml::Value::String(s)) if allowed.contains(&s.as_str()) => {
             Ok(Value::Text(s.clone()))

@@ -90,6 +90,9 @@ fn check_value(key: &str, v: &str) -> Result<String, String> {
             vocab::Kind::Duration if humantime::parse_duration(&v).is_err() => {
                 return Err(format!("`{key}` is a duration, not `{v}`"))
             }
+            vocab::Kind::Count if v.parse::<u64>().is_err() => {
+                return Err(format!("`{key}` is a whole number, 0 or more, not `{v}`"))
+            }
             _ => {}
         }
     }

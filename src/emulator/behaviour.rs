@@ -35,6 +35,9 @@ pub(crate) struct Behaviour {
     pub rotate: bool,
     pub previous: Previous,
     pub grace_ms: i64,
+    /// `refresh_token_max_reuse`: with `Previous::Invalidated`, a used token
+    /// is accepted this many more times (1 + max_reuse uses in all).
+    pub max_reuse: u64,
     pub reuse_detection: bool,
     /// `concurrent_refresh = same_successor`: refreshes of one token that
     /// arrive together all get the successor pair the first one minted.
@@ -92,6 +95,9 @@ impl Behaviour {
                 _ => Previous::Invalidated,
             },
             grace_ms: ms("grace_period", Duration::ZERO),
+            max_reuse: get("refresh_token_max_reuse")
+                .and_then(Value::as_count)
+                .unwrap_or(0),
             reuse_detection: flag("reuse_detection", false),
             same_successor: text("concurrent_refresh", "one_succeeds") == "same_successor",
             access_ttl_ms,

@@ -77,7 +77,7 @@ fn is_active(app: &App, t: &Token) -> bool {
                     let still_valid = match b.previous {
                         Previous::Valid => true,
                         Previous::ValidInGrace => now - at <= b.grace_ms,
-                        Previous::Invalidated => false,
+                        Previous::Invalidated => state.uses <= b.max_reuse,
                     };
                     still_valid || app.defects.quirk(Quirk::RotatedTokensIntrospectActive)
                 }

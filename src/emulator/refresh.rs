@@ -277,15 +277,18 @@ fn check(
     match (state.status, b.previous) {
         (Status::Rotated { at }, Previous::ValidInGrace) if now - at <= b.grace_ms => Ok(()),
         (Status::Rotated { .. }, Previous::Valid) => Ok(()),
+        // Keycloak's Refresh Token Max Reuse: 1 + max_reuse uses in all.
+        (Status::Rotated { .. }, Previous::Invalidated) if state.uses <= b.max_reuse => Ok(()),
         (Status::Rotated { .. }, _) => Err(Dead::Reused),
         _ => Ok(()),
     }
 }
 
 /// Record the use: rotation marks the token (its grace starts now), a kept
-/// token just resets its idle timer.
+/// token just resets its idle timer; every use is counted (max reuse).
 fn consume(app: &App, b: &Behaviour, state: &mut TokenState, now: i64) {
     state.last_used = now;
+    state.uses += 1;
     if b.rotate {
         if b.previous != Previous::Valid && state.status == Status::Active {
             state.status = Status::Rotated { at: now };

@@ -9,6 +9,8 @@ pub(crate) const KNOWN_SCOPES: &[&str] = &[
     "offline_access",
     "profile",
     "email",
+    "phone",
+    "address",
     "read",
     "write",
 ];

@@ -93,6 +93,8 @@ pub(crate) struct TokenState {
     /// The response its rotation answered, kept where `concurrent_refresh =
     /// same_successor` answers requests racing that rotation with it.
     pub successor: Option<Arc<TokenBody>>,
+    /// Successful refreshes with this token (`refresh_token_max_reuse`).
+    pub uses: u64,
 }
 
 pub(crate) struct Token {
@@ -124,6 +126,7 @@ impl Token {
                 status: Status::Active,
                 last_used: issued_at,
                 successor: None,
+                uses: 0,
             }),
         }
     }

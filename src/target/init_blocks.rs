@@ -195,6 +195,7 @@ pub(super) fn public_block(init: Option<&InitClient>) -> String {
 fn toml_value(v: &Value) -> String {
     match v {
         Value::Bool(b) => b.to_string(),
+        Value::Count(n) => n.to_string(),
         Value::Duration(_) | Value::Text(_) => toml::Value::String(v.render()).to_string(),
     }
 }
@@ -206,6 +207,7 @@ fn example(key: &str, kind: Kind) -> String {
         ("refresh_token_idle_ttl", _) => "\"7d\"".into(),
         (_, Kind::Bool) => "true".into(),
         (_, Kind::Duration) => "\"30s\"".into(),
+        (_, Kind::Count) => "0".into(),
         (_, Kind::Enum(values)) => toml::Value::String(values[0].to_string()).to_string(),
     }
 }

@@ -34,6 +34,8 @@ pub(crate) const CHECKED: &[&str] = &[
     "no-reuse-detection",
     "unrotated-token-dies",
     "race-double-spend",
+    "reuse-limit-ignored",
+    "no-reuse-allowance",
     "refresh-expiry-ignored",
     "idle-expiry-ignored",
     "access-expiry-ignored",

@@ -176,6 +176,23 @@ defect_test!(race_double_spend, "race-double-spend", |d| {
     panic!("never more than one success: {seen:?}");
 });
 
+// Keycloak's Refresh Token Max Reuse 1: a used token is accepted once more, then refused.
+defect_test!(reuse_limit_ignored, "reuse-limit-ignored", |d| {
+    let e = with("keycloak-revoke", d).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    for _ in 0..4 {
+        e.refresh("main", g.str("refresh_token"), None).await.ok();
+    }
+});
+defect_test!(no_reuse_allowance, "no-reuse-allowance", |d| {
+    let e = with("keycloak-revoke", d).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    e.refresh("main", g.str("refresh_token"), None).await.ok();
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+});
+
 // ---- expiry
 defect_test!(refresh_expiry_ignored, "refresh-expiry-ignored", |d| {
     let e = custom("refresh_token_absolute_ttl = \"1h\"", d).await;

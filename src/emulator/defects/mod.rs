@@ -109,6 +109,7 @@ registry! {
     no_reuse_detection,
     unrotated_token_dies,
     race_double_spend,
+    reuse_limit_ignored, no_reuse_allowance,
     // expiry
     refresh_expiry_ignored,
     idle_expiry_ignored,

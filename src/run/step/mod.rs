@@ -47,11 +47,30 @@ pub(super) async fn run_steps(t: &mut Trial<'_>) -> Result<(), Stop> {
                 continue;
             }
         }
-        if run_probed(t, &name, step).await? {
-            return Ok(());
+        for _ in 0..repeat_count(t, &name, step)? {
+            let before = t.findings_len();
+            if run_probed(t, &name, step).await? {
+                return Ok(());
+            }
+            if t.findings_len() > before {
+                break;
+            }
         }
     }
     Ok(())
+}
+
+/// How many times a step is sent: its `repeat` (rendered), else once.
+fn repeat_count(t: &Trial<'_>, name: &str, step: &Step) -> Result<u64, Stop> {
+    let Some(r) = &step.repeat else { return Ok(1) };
+    let text = t.render(r)?;
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= crate::scenario::validate::MAX_REPEAT => Ok(n),
+        _ => Err(Stop::Error(format!(
+            "step `{name}`: repeat `{r}` is `{text}`, not a whole number in 0..={}",
+            crate::scenario::validate::MAX_REPEAT
+        ))),
+    }
 }
 
 /// One step, re-probed while `retry_until_skew` (introspect only) allows:

@@ -133,9 +133,16 @@ impl<'a> Trial<'a> {
         self.token_redactor.add_token(value, kind, step);
     }
 
-    /// The trial's clock: real time plus any virtual time it advanced.
+    /// The trial's clock (client assertions' `iat`): real time, plus the
+    /// virtual time it advanced on an emulator. A live target's waits are
+    /// real sleeps, already in the real time: adding them again would date
+    /// an assertion after a wait that far into the future (Keycloak refuses
+    /// it: "Token was issued in the future").
     pub(crate) fn now(&self) -> SystemTime {
-        SystemTime::now() + self.offset
+        match self.env.target.clock {
+            crate::target::Clock::Virtual { .. } => SystemTime::now() + self.offset,
+            crate::target::Clock::Real => SystemTime::now(),
+        }
     }
 
     /// Time this trial has waited so far.

@@ -140,6 +140,13 @@ pub struct Step {
     /// a refresh that still succeeds has used the token up.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retry_until_skew: bool,
+    /// Refresh steps only: send the step this many times, one after another (a
+    /// whole number up to 100, or a template such as
+    /// `{{behaviour.refresh_token_max_reuse}}`; 0 sends nothing). Every response
+    /// is judged by the step's expectations; the first that fails ends the
+    /// repetition, and captures hold the last response. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expectations>,
 }

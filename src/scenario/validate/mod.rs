@@ -15,6 +15,8 @@ pub use step::step_name;
 
 /// A concurrent group is bounded (a million requests is refused).
 pub(crate) const MAX_CONCURRENT: u32 = 1000;
+/// The most times a step may `repeat`.
+pub(crate) const MAX_REPEAT: u64 = 100;
 /// A literal wait longer than this is refused.
 pub(crate) const MAX_LITERAL_WAIT: Duration = Duration::from_secs(400 * 24 * 3600);
 

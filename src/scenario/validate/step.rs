@@ -3,7 +3,7 @@
 
 use super::super::model::{Step, ACTION_KEYS};
 use super::super::template;
-use super::{expect, path, step_path, Problems, MAX_CONCURRENT, MAX_LITERAL_WAIT};
+use super::{expect, path, step_path, Problems, MAX_CONCURRENT, MAX_LITERAL_WAIT, MAX_REPEAT};
 use crate::behaviour::vocab;
 use std::collections::BTreeSet;
 
@@ -140,6 +140,7 @@ fn check_actions(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
             );
         }
     }
+    check_repeat(p, at, step, name);
     if step.retry_until_skew && step.introspect.is_none() {
         p.at_key(
             &path(at, &["retry_until_skew"]),
@@ -188,6 +189,29 @@ fn check_actions(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
                     format!("step `{name}`: method `{m}` is not an HTTP method"),
                 );
             }
+        }
+    }
+}
+
+/// `repeat`: on refresh steps only; a literal count within bounds.
+fn check_repeat(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
+    let Some(r) = &step.repeat else { return };
+    let here = path(at, &["repeat"]);
+    if step.refresh.is_none() {
+        p.at_key(
+            &here,
+            format!(
+                "step `{name}`: repeat is allowed on refresh steps only, not on a {} step",
+                step.action_key().unwrap_or("multi-action")
+            ),
+        );
+    } else if !r.contains("{{") {
+        match r.trim().parse::<u64>() {
+            Ok(n) if n <= MAX_REPEAT => {}
+            _ => p.at(
+                &here,
+                format!("step `{name}`: repeat `{r}` is not a whole number in 0..={MAX_REPEAT} (or a template such as `{{{{behaviour.refresh_token_max_reuse}}}}`)"),
+            ),
         }
     }
 }
