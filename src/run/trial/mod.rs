@@ -124,9 +124,15 @@ impl<'a> Trial<'a> {
         self.token_redactor.add_token(value, kind, step);
     }
 
-    /// The trial's clock: real time plus any virtual time it advanced.
+    /// The trial's clock: real time, plus the virtual time it advanced on an
+    /// emulator. A live target's waits are slept, so real time has already
+    /// moved on by them (adding them again would date client assertions in
+    /// the future, which an IdP refuses).
     pub(crate) fn now(&self) -> SystemTime {
-        SystemTime::now() + self.offset
+        match self.env.target.clock {
+            crate::target::Clock::Virtual { .. } => SystemTime::now() + self.offset,
+            crate::target::Clock::Real => SystemTime::now(),
+        }
     }
 
     /// Time this trial has waited so far.
