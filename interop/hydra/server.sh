@@ -69,22 +69,21 @@ ensure_hydra_pkjwt_key() {
   ' > "$key.tmp" && mv -f "$key.tmp" "$key")
 }
 
+# The binary, from interop/.work/hydra/<version>/, else the machine cache, else built.
 hydra_binary() {
   local stamp="$WORK/stamps/hydra.build" want="$HYDRA_VERSION $HYDRA_RECIPE" cache
   cache="$(hydra_machine_cache)" || cache=""
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && hydra_ok "$HYDRA_BIN"; then
-    return 0
-  fi
-  mkdir -p "$(dirname "$HYDRA_BIN")"
-  if [[ -n "$cache" ]] && hydra_ok "$cache/hydra"; then
-    log "hydra $HYDRA_VERSION from the machine cache $cache"
-    cp -f "$cache/hydra" "$HYDRA_BIN.tmp" && mv -f "$HYDRA_BIN.tmp" "$HYDRA_BIN"
+  if ! [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] || ! hydra_ok "$HYDRA_BIN"; then
+    mkdir -p "$(dirname "$HYDRA_BIN")"
+    if [[ -n "$cache" ]] && hydra_ok "$cache/hydra"; then
+      log "hydra $HYDRA_VERSION from the machine cache $cache"
+      cp -f "$cache/hydra" "$HYDRA_BIN.tmp" && mv -f "$HYDRA_BIN.tmp" "$HYDRA_BIN"
+    else
+      hydra_build
+    fi
     echo "$want" > "$stamp"
-    return 0
   fi
-  hydra_build
-  echo "$want" > "$stamp"
-  if [[ -n "$cache" ]]; then
+  if [[ -n "$cache" && ! -x "$cache/hydra" ]]; then
     # Best effort: a read-only home only costs the next fresh clone a build.
     if mkdir -p "$cache" 2>/dev/null && cp -f "$HYDRA_BIN" "$cache/hydra.tmp.$$" 2>/dev/null; then
       mv -f "$cache/hydra.tmp.$$" "$cache/hydra"
