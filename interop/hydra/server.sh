@@ -15,8 +15,9 @@
 # interop/.work/go/ (writable, so `rm -rf interop/.work` works).
 #
 # One Hydra process per configuration (one target each), a fresh sqlite file,
-# public and admin APIs on two free 127.0.0.1 ports; the login and consent URLs point at an unused
-# port because interop/hydra/login.mjs accepts both through the admin API.
+# public and admin APIs on two free 127.0.0.1 ports; the login and consent URLs
+# point at an unused port because interop/hydra/login.mjs accepts both through
+# the admin API.
 # The targets name the admin port as @ADMIN_PORT@ (server_start sets
 # `render_vars`, which run-server.sh substitutes).
 CONFIGS="rotate pkjwt grace short"
@@ -103,26 +104,25 @@ hydra_build() {
   log "building hydra $HYDRA_VERSION from the Go module proxy (cold: several minutes)"
   mkdir -p "$go"
   (
+    # Every step checked: set -e does not apply inside a subshell followed by ||.
     export GOMODCACHE="$go/mod" GOCACHE="$go/cache" GOFLAGS="-modcacherw" CGO_ENABLED=1
     export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
     dir="$(timeout 600 go mod download -json "github.com/ory/hydra/v2@$HYDRA_VERSION" </dev/null \
-      | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
-    rm -rf "$src"
-    cp -R "$dir" "$src"
-    chmod -R u+w "$src"
-    cd "$src"
+      | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d.get("Dir") or sys.exit("go mod download: " + d.get("Error", "no Dir")))')" \
+      && [[ -d "$dir" ]] || exit 1
+    rm -rf "$src" && cp -R "$dir" "$src" && chmod -R u+w "$src" && cd "$src" || exit 1
     # The replace target ./internal/httpclient is a nested module, not in the module zip:
     # use the published module at the version go.mod requires, pinned by its checksums
     # (as sum.golang.org lists them), so the build needs no go.mod/go.sum update.
-    go mod edit -dropreplace=github.com/ory/hydra-client-go/v2
-    cat >> go.sum <<'SUMS'
+    go mod edit -dropreplace=github.com/ory/hydra-client-go/v2 || exit 1
+    cat >> go.sum <<'SUMS' || exit 1
 github.com/ory/hydra-client-go/v2 v2.2.1 h1:m1821pIX6ybG/3oSAn2wtrbBKNwe9q5A8fLljYuLpBk=
 github.com/ory/hydra-client-go/v2 v2.2.1/go.mod h1:K83R+iK40+5uF2uQ34yRUrf9izRvFsza9pG2Se5qMmk=
 SUMS
     timeout 1800 go build -mod=readonly -buildvcs=false -tags sqlite \
       -ldflags "-s -w -X github.com/ory/hydra/v2/driver/config.Version=$HYDRA_VERSION" \
       -o "$HYDRA_BIN.tmp" . </dev/null >&2
-  )
+  ) || { log "building hydra $HYDRA_VERSION failed (Go's output above)"; return 1; }
   mv -f "$HYDRA_BIN.tmp" "$HYDRA_BIN"
   hydra_ok "$HYDRA_BIN" || { log "the built hydra does not report $HYDRA_VERSION"; return 1; }
   log "built hydra $HYDRA_VERSION in $((SECONDS - t0))s"
