@@ -483,8 +483,7 @@ refresh = { token = "{{grant.refresh_token}}" }
     let log = idp.log.lock().unwrap();
     let refresh = log
         .iter()
-        .filter(|s| is_refresh(s) && !is_preflight(s))
-        .last()
+        .rfind(|s| is_refresh(s) && !is_preflight(s))
         .unwrap_or_else(|| panic!("no refresh was sent: {}", r.details()));
     let iat = jwt_claims(&refresh.form["client_assertion"])["iat"]
         .as_u64()
