@@ -16,7 +16,8 @@
 # Knobs: RC_SERVERS (space-separated servers to run, default all of
 # interop/configurations), RC_MAX_WAIT (default 45s: the longest configured wait is DOT's idle
 # lifetime, 35 s + 5 s clock skew), RC_JOBS (configurations run at once,
-# default 4), RC_TEST_THREADS (--test-threads of each run, default 8). Logs: target/interop/<name>.log, servers' in interop/.work/logs/.
+# default 4), RC_TEST_THREADS (--test-threads of each run, default 8; a server.sh
+# may set TEST_THREADS for its own targets). Logs: target/interop/<name>.log, servers' in interop/.work/logs/.
 set -euo pipefail
 exec </dev/null
 
@@ -86,10 +87,22 @@ log "servers up after $((SECONDS - start))s: $(cut -d' ' -f1 "$OUT/ports" | tr '
 source "$WORK/env"
 
 shopt -s nullglob
+# A server.sh may set TEST_THREADS: the --test-threads of its targets, for a store
+# that cannot take the default concurrency (interop/hydra/server.sh).
+declare -A threads_of=()
+while read -r server config; do
+  [[ -z "$server" || "$server" == \#* ]] && continue
+  n="$(WORK="$WORK" INTEROP="$INTEROP" ROOT="$ROOT"; TEST_THREADS=""; source "$INTEROP/$server/server.sh"; echo "$TEST_THREADS")"
+  [[ -n "$n" ]] && threads_of["$server-$config"]="$n"
+done < "$INTEROP/configurations"
 # The rendered targets of the configurations started now (not stale ones).
 targets=()
+declare -A threads_for=()
 while read -r started _; do
-  targets+=("$WORK/targets/$started.toml" "$WORK"/targets/"$started"-*.toml)
+  for t in "$WORK/targets/$started.toml" "$WORK"/targets/"$started"-*.toml; do
+    targets+=("$t")
+    threads_for["$(basename "$t" .toml)"]="${threads_of[$started]:-$THREADS}"
+  done
 done < "$OUT/ports"
 existing=(); for t in "${targets[@]}"; do [[ -f "$t" ]] && existing+=("$t"); done
 targets=("${existing[@]}")
@@ -97,7 +110,7 @@ targets=("${existing[@]}")
 
 run_one() {  # name
   local name="$1" rc=0
-  "$BIN" run --strict -q --color never --max-wait "$MAX_WAIT" --test-threads "$THREADS" \
+  "$BIN" run --strict -q --color never --max-wait "$MAX_WAIT" --test-threads "${threads_for[$name]:-$THREADS}" \
     --target "$WORK/targets/$name.toml" --junit "$OUT/$name.xml" \
     > "$OUT/$name.log" 2>&1 || rc=$?
   echo "$rc" > "$OUT/$name.rc"

@@ -74,6 +74,9 @@ free_port() {
 port="${RC_PORT:-$(free_port)}"
 
 # --- install (idempotent) and start ---------------------------------------------
+# server_start may set render_vars=("NAME=value" ...): @NAME@ in its target
+# templates is replaced by value (e.g. a second port), like @PORT@.
+render_vars=()
 server_install
 server_start "$config" "$port" "$logfile"
 echo "$pid" > "$pidfile"
@@ -100,7 +103,9 @@ rendered=0
 for tpl in "$INTEROP/targets/$name.toml.in" "$INTEROP/targets/$name"-*.toml.in; do
   [[ -f "$tpl" ]] || continue
   out="$WORK/targets/$(basename "$tpl" .in)"
-  sed -e "s|@PORT@|$port|g" -e "s|@ROOT@|$ROOT|g" -e "s|@WORK@|$WORK|g" "$tpl" > "$out.tmp"
+  subst=(-e "s|@PORT@|$port|g" -e "s|@ROOT@|$ROOT|g" -e "s|@WORK@|$WORK|g")
+  for kv in ${render_vars[@]+"${render_vars[@]}"}; do subst+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+  sed "${subst[@]}" "$tpl" > "$out.tmp"
   mv -f "$out.tmp" "$out"
   rendered=$((rendered + 1))
 done

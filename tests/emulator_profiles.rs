@@ -18,6 +18,7 @@ const EXPECTED: &[&str] = &[
     "oauth21-bcp",
     "okta",
     "okta-org",
+    "ory-hydra",
     "pingfederate",
     "pingone",
     "rfc6749",
@@ -131,6 +132,24 @@ async fn vendor_differences_show_on_the_wire() {
     let g = e.grant("main", GRANTED).await.ok();
     e.advance(&[g.str("refresh_token")], 7.0 * 86400.0 + 1.0)
         .await;
+    e.refresh("main", g.str("refresh_token"), None)
+        .await
+        .expect_error(400, "invalid_grant");
+
+    // ory-hydra: the scope parameter of a refresh is not applied (the original
+    // comes back, and says so), and a rotated-out token is refused at once.
+    let e = start(profile("ory-hydra"), &[]).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    let r = e
+        .refresh(
+            "main",
+            g.str("refresh_token"),
+            Some("openid offline_access"),
+        )
+        .await
+        .ok();
+    assert_eq!(r.scope_set(), sorted(GRANTED));
+    assert_ne!(r.str("refresh_token"), g.str("refresh_token"));
     e.refresh("main", g.str("refresh_token"), None)
         .await
         .expect_error(400, "invalid_grant");

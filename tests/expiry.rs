@@ -435,3 +435,62 @@ expect = { status = 200 }
     );
     assert_eq!(b.offset(), Duration::ZERO, "B's clock never moved");
 }
+
+/// The claims of a compact JWT, unverified.
+fn jwt_claims(jwt: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).expect("a compact JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+#[tokio::test]
+async fn a_live_wait_does_not_date_client_assertions_in_the_future() {
+    // Real time has moved on by a slept wait: an assertion signed after it must
+    // not add the wait again (an IdP refuses an `iat` in the future).
+    let idp = start(grants_ok()).await;
+    let mut target = target_for(&idp.base_url, LIVE_PROFILE);
+    let main = target.clients.get_mut("main").unwrap();
+    main.auth = refresh_conformance::target::AuthMethod::PrivateKeyJwt;
+    main.secret = None;
+    main.key = Some(refresh_conformance::target::AssertionKey {
+        pem: std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/keys/jwt-client.test-only.pem"
+        ))
+        .unwrap(),
+        alg: "ES256".into(),
+        kid: None,
+        audience: None,
+    });
+    let env = env_for(target, RunOptions::default());
+    let text = r#"
+id = "t/assertion-after-wait"
+title = "t"
+refs = ["rfc7523#3"]
+level = "must"
+[[step]]
+grant = {}
+[[step]]
+wait = { duration = "2s" }
+[[step]]
+refresh = { token = "{{grant.refresh_token}}" }
+"#;
+    let r =
+        refresh_conformance::run::execute(&env, &scenario(text), "test-idp/t".into(), None).await;
+    let log = idp.log.lock().unwrap();
+    let refresh = log
+        .iter()
+        .rfind(|s| is_refresh(s) && !is_preflight(s))
+        .unwrap_or_else(|| panic!("no refresh was sent: {}", r.details()));
+    let iat = jwt_claims(&refresh.form["client_assertion"])["iat"]
+        .as_u64()
+        .expect("iat");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(iat <= now, "iat {iat} is in the future (now {now})");
+}

@@ -167,8 +167,12 @@ fn baseline_files() {
         baseline(&BASELINE.replace("reason =", "reasn =")),
         [
             "b.toml:1:9: `scope/omitted-returns-original`: `reason` is missing (say why this deviation is known)",
-            "b.toml:3:1: unknown key `reasn` (did you mean `reason`?) (an entry has `outcome` and `reason`)"
+            "b.toml:3:1: unknown key `reasn` (did you mean `reason`?) (an entry has `outcome`, `reason` and optionally `intermittent`)"
         ]
+    );
+    assert_eq!(
+        baseline(&format!("{BASELINE}intermittent = \"yes\"\n")),
+        ["b.toml:4:16: `scope/omitted-returns-original`: `intermittent` must be true or false, not a string"]
     );
     assert_eq!(
         baseline(&BASELINE.replace("\"fail\"", "\"fial\"")),

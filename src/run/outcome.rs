@@ -64,7 +64,8 @@ pub(crate) fn decide(stop: Option<&Stop>, findings: &[Finding]) -> (Outcome, Str
 }
 
 /// A baseline's known deviation: a matching outcome becomes a skip; a pass is a
-/// warning that the entry can go.
+/// warning that the entry can go, unless the entry is `intermittent` (a race
+/// that does not show on every run), where a pass stays a pass.
 pub(crate) fn apply_baseline(
     outcome: Outcome,
     message: String,
@@ -73,6 +74,7 @@ pub(crate) fn apply_baseline(
     let Some(crate::target::baseline::BaselineEntry {
         outcome: label,
         reason,
+        intermittent,
     }) = expected
     else {
         return (outcome, message, None);
@@ -85,6 +87,11 @@ pub(crate) fn apply_baseline(
             Some(reason.clone()),
         );
     }
+    if outcome == Outcome::Pass && *intermittent {
+        let m =
+            format!("ok (the baseline's intermittent `{label}` did not show this run: {reason})");
+        return (Outcome::Pass, m, Some(reason.clone()));
+    }
     if outcome == Outcome::Pass {
         let m = format!(
             "the baseline expects `{label}` ({reason}), but it passed: no longer seen; remove it"
@@ -92,4 +99,63 @@ pub(crate) fn apply_baseline(
         return (Outcome::Warn, m, Some(reason.clone()));
     }
     (outcome, message, Some(reason.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::baseline::BaselineEntry;
+
+    fn entry(outcome: &str, intermittent: bool) -> BaselineEntry {
+        BaselineEntry {
+            outcome: outcome.into(),
+            reason: "vendor case 1234".into(),
+            intermittent,
+        }
+    }
+
+    fn fail() -> Outcome {
+        Outcome::Fail {
+            kind: FailKind::SpecViolation,
+        }
+    }
+
+    #[test]
+    fn a_matching_outcome_becomes_a_known_deviation() {
+        for intermittent in [false, true] {
+            let (o, m, b) =
+                apply_baseline(fail(), "boom".into(), Some(&entry("fail", intermittent)));
+            assert!(
+                matches!(&o, Outcome::Skip { reason } if reason == "known deviation: vendor case 1234"),
+                "{o:?}"
+            );
+            assert_eq!(m, "known deviation: vendor case 1234 (was: boom)");
+            assert_eq!(b.as_deref(), Some("vendor case 1234"));
+        }
+    }
+
+    #[test]
+    fn a_pass_is_no_longer_seen_unless_the_deviation_is_intermittent() {
+        let (o, m, _) = apply_baseline(Outcome::Pass, "ok".into(), Some(&entry("fail", false)));
+        assert_eq!(o, Outcome::Warn);
+        assert!(m.contains("no longer seen; remove it"), "{m}");
+
+        let (o, m, b) = apply_baseline(Outcome::Pass, "ok".into(), Some(&entry("fail", true)));
+        assert_eq!(o, Outcome::Pass);
+        assert!(
+            m.starts_with("ok (") && m.contains("did not show this run"),
+            "{m}"
+        );
+        assert_eq!(b.as_deref(), Some("vendor case 1234"));
+    }
+
+    #[test]
+    fn another_non_pass_outcome_is_kept_even_when_intermittent() {
+        let err = Outcome::Error {
+            cause: "refused".into(),
+        };
+        let (o, m, _) = apply_baseline(err.clone(), "refused".into(), Some(&entry("fail", true)));
+        assert_eq!(o, err);
+        assert_eq!(m, "refused");
+    }
 }

@@ -4,6 +4,7 @@
 //! [expect."scope/omitted-returns-original"]
 //! outcome = "fail"                      # fail | warn | skip | error
 //! reason = "keeps the narrowed scope after rotation; vendor case 1234"
+//! intermittent = true                   # optional: a race, not seen on every run
 //! ```
 //! JSON files (`.json`) with the same structure are accepted. The interop
 //! expectation files use the same form.
@@ -22,7 +23,13 @@ pub struct BaselineEntry {
     /// One of [`OUTCOMES`].
     pub outcome: String,
     pub reason: String,
+    /// The deviation depends on timing (a race) and does not show on every
+    /// run: a pass is then not reported as "no longer seen".
+    pub intermittent: bool,
 }
+
+/// The keys of a baseline entry.
+const ENTRY_KEYS: &[&str] = &["outcome", "reason", "intermittent"];
 
 /// Scenario id → its known deviation.
 pub(crate) type Baseline = BTreeMap<String, BaselineEntry>;
@@ -63,7 +70,7 @@ pub fn parse_baseline(path: &Path, text: &str) -> Result<Baseline, Vec<String>> 
     }
 }
 
-/// `[expect."<id>"]`: a table of `outcome` and `reason`.
+/// `[expect."<id>"]`: a table of `outcome`, `reason` and, optionally, `intermittent`.
 fn entry_of(
     doc: &Doc,
     id: &str,
@@ -85,21 +92,36 @@ fn entry_of(
         errors.push(doc.key(&here, "a baseline entry needs a scenario id"));
     }
     for k in entry.keys() {
-        if k != "outcome" && k != "reason" {
+        if !ENTRY_KEYS.contains(&k.as_str()) {
             errors.push(doc.key(
                 &["expect", id, k],
                 &format!(
-                    "unknown key `{k}`{} (an entry has `outcome` and `reason`)",
-                    suggest(k, &["outcome", "reason"])
+                    "unknown key `{k}`{} (an entry has `outcome`, `reason` and optionally `intermittent`)",
+                    suggest(k, ENTRY_KEYS)
                 ),
             ));
         }
     }
     let outcome = outcome_of(doc, id, entry.get("outcome"), errors);
     let reason = reason_of(doc, id, entry.get("reason"), errors);
+    let intermittent = match entry.get("intermittent") {
+        None => Some(false),
+        Some(toml::Value::Boolean(b)) => Some(*b),
+        Some(other) => {
+            errors.push(doc.value(
+                &["expect", id, "intermittent"],
+                &format!(
+                    "`{id}`: `intermittent` must be true or false, not {}",
+                    type_name(other)
+                ),
+            ));
+            None
+        }
+    };
     Some(BaselineEntry {
         outcome: outcome?,
         reason: reason?,
+        intermittent: intermittent?,
     })
 }
 

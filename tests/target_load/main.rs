@@ -150,7 +150,8 @@ pub(crate) fn check_good_target(path: &Path) {
         t.baseline["scope/omitted-returns-original"],
         refresh_conformance::target::baseline::BaselineEntry {
             outcome: "fail".into(),
-            reason: "vendor case 1234".into()
+            reason: "vendor case 1234".into(),
+            intermittent: false
         }
     );
     assert_eq!(
