@@ -73,7 +73,8 @@ fn run_bounded(args: &[&std::ffi::OsStr]) -> std::process::Output {
 }
 
 #[test]
-fn a_fifo_or_a_device_named_like_a_scenario_or_target_is_a_clear_error_not_a_hang() {
+fn a_fifo_or_a_device_named_like_a_scenario_target_emulator_file_or_fingerprint_is_a_clear_error_not_a_hang(
+) {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe.toml");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
@@ -102,6 +103,28 @@ fn a_fifo_or_a_device_named_like_a_scenario_or_target_is_a_clear_error_not_a_han
         ),
         (
             vec!["run".as_ref(), "--target".as_ref(), fifo.as_os_str()],
+            "a FIFO",
+        ),
+        (
+            vec!["emulate".as_ref(), "--config".as_ref(), fifo.as_os_str()],
+            "a FIFO",
+        ),
+        (
+            vec!["emulate".as_ref(), "--profile".as_ref(), fifo.as_os_str()],
+            "a FIFO",
+        ),
+        (
+            vec!["emulate".as_ref(), "--profile".as_ref(), zero.as_os_str()],
+            "character device",
+        ),
+        (
+            vec![
+                "run".as_ref(),
+                "--target".as_ref(),
+                "emulated:rfc6749".as_ref(),
+                "--fingerprint".as_ref(),
+                fifo.as_os_str(),
+            ],
             "a FIFO",
         ),
     ];

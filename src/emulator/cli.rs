@@ -100,8 +100,11 @@ fn load_profile(name: &str) -> anyhow::Result<Profile> {
         return Ok(p);
     }
     let path = std::path::Path::new(name);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path)?;
+    // Anything that exists is read as a file, so a FIFO or a device gets
+    // "only regular files are read" rather than "unknown profile".
+    if path.exists() {
+        let text = crate::doc::read::read_text_capped(path, crate::doc::read::MAX_USER_FILE)
+            .map_err(|e| anyhow::anyhow!(e))?;
         return Profile::parse(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!(e));
     }
     let known: Vec<String> = builtin_profiles().into_iter().map(|p| p.name).collect();

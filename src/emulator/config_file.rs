@@ -21,6 +21,7 @@
 //! loopback emulator, which is why they may be written in the file.
 
 use super::EmulatedClient;
+use crate::doc::read::{read_text_capped, MAX_USER_FILE};
 use crate::oauth::AuthMethod;
 use serde::Deserialize;
 use std::path::Path;
@@ -69,8 +70,7 @@ pub struct Loaded {
 }
 
 pub(crate) fn load(path: &Path) -> anyhow::Result<Loaded> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let text = read_text_capped(path, MAX_USER_FILE).map_err(|e| anyhow::anyhow!(e))?;
     parse(&text, path.parent().unwrap_or(Path::new(".")))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
@@ -90,8 +90,8 @@ pub fn parse(text: &str, dir: &Path) -> anyhow::Result<Loaded> {
         let public_key_pem = match (c.public_key_pem, c.public_key_file) {
             (Some(p), _) => Some(p),
             (None, Some(f)) => Some(
-                std::fs::read_to_string(dir.join(&f))
-                    .map_err(|e| anyhow::anyhow!("client `{}`: {f}: {e}", c.id))?,
+                read_text_capped(&dir.join(&f), MAX_USER_FILE)
+                    .map_err(|e| anyhow::anyhow!("client `{}`: {e}", c.id))?,
             ),
             (None, None) => None,
         };

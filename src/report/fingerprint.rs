@@ -11,6 +11,7 @@
 //! a missing file under `CI`) belongs to the command that calls this.
 
 use super::atomic::write_atomic;
+use crate::doc::read::read_text_capped;
 use crate::record::TrialRecord;
 use crate::redact::Redactor;
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,9 @@ pub enum FingerprintError {
         path: String,
         source: std::io::Error,
     },
+    /// Not a regular file, too large, or not UTF-8 (the message names the path).
+    #[error("cannot read fingerprint: {0}")]
+    Unreadable(String),
     #[error("fingerprint {path} is not valid: {source}")]
     Parse {
         path: String,
@@ -87,6 +91,10 @@ pub enum FingerprintError {
     #[error("fingerprint {path} has format version {found}; this tool writes {FORMAT_VERSION}")]
     Version { path: String, found: u32 },
 }
+
+/// A fingerprint holds one short line per trial: 64 MiB is far beyond any
+/// real run (1,200 trials write about 200 KB).
+const MAX_FINGERPRINT: u64 = 64 << 20;
 
 /// Builds the fingerprint of a run.
 pub fn from_records(records: &[TrialRecord]) -> Fingerprint {
@@ -123,11 +131,13 @@ impl Fingerprint {
     /// Reads a fingerprint file. `Ok(None)` when the file does not exist.
     pub fn read(path: &Path) -> Result<Option<Fingerprint>, FingerprintError> {
         let p = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(FingerprintError::Io { path: p, source }),
-        };
+            Ok(_) => {}
+        }
+        // A FIFO would block and a device never end: regular files only, capped.
+        let text = read_text_capped(path, MAX_FINGERPRINT).map_err(FingerprintError::Unreadable)?;
         let fp = Self::from_json(&text).map_err(|source| FingerprintError::Parse {
             path: p.clone(),
             source,
