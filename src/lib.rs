@@ -8,6 +8,7 @@ pub mod doc;
 pub mod emulator;
 pub mod judge;
 pub mod oauth;
+pub mod probe;
 pub mod record;
 pub mod redact;
 pub mod report;

@@ -289,8 +289,8 @@ env = "LIVE_SEED""#,
     // Two scenarios a seed can serve (their grant step expects only a refresh
     // token), and one it cannot (it expects the grant's access token).
     let two = [
-        "rotation/new-refresh-token-issued",
-        "rotation/grace-period-honoured",
+        "rotation/unrotated-token-keeps-working",
+        "errors/get-refused",
     ];
     let needs_access_token = "refresh/new-access-token";
     let out = cli(

@@ -100,15 +100,19 @@ async fn every_profile_serves_a_grant_and_a_refresh_for_every_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vendor_differences_show_on_the_wire() {
-    // okta: rotation with a 30 s grace window.
+    // okta: a public client's tokens rotate with a 30 s grace window; a
+    // confidential client keeps its refresh token.
     let e = start(profile("okta"), &[]).await;
-    let g = e.grant("main", GRANTED).await.ok();
-    e.refresh("main", g.str("refresh_token"), None).await.ok();
-    e.refresh("main", g.str("refresh_token"), None).await.ok();
+    let g = e.grant("public", GRANTED).await.ok();
+    e.refresh("public", g.str("refresh_token"), None).await.ok();
+    e.refresh("public", g.str("refresh_token"), None).await.ok();
     e.advance(&[g.str("refresh_token")], 31.0).await;
-    e.refresh("main", g.str("refresh_token"), None)
+    e.refresh("public", g.str("refresh_token"), None)
         .await
         .expect_error(400, "invalid_grant");
+    let g = e.grant("main", GRANTED).await.ok();
+    let r = e.refresh("main", g.str("refresh_token"), None).await.ok();
+    assert_eq!(r.str("refresh_token"), g.str("refresh_token"));
 
     // wso2: no offline_access needed, one-day lifetime renewed on rotation.
     let e = start(profile("wso2"), &[]).await;

@@ -3,6 +3,7 @@
 
 mod console;
 mod list;
+mod probe;
 mod profiles;
 mod reports;
 mod run;
@@ -36,6 +37,8 @@ pub enum Command {
     Emulate(refresh_conformance::emulator::cli::EmulateArgs),
     /// Print a commented target file for a live tenant of this profile.
     Init(InitArgs),
+    /// A few grants and refreshes against a target: the [behaviour] block of what they showed.
+    Probe(probe::ProbeArgs),
 }
 
 pub fn dispatch(cli: Cli) -> i32 {
@@ -46,6 +49,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Profiles(a) => profiles::profiles(a),
         Command::Emulate(a) => refresh_conformance::emulator::cli::run_emulate(a),
         Command::Init(a) => init(a),
+        Command::Probe(a) => probe::probe(a),
         Command::Schema => {
             println!(
                 "{}",

@@ -28,6 +28,8 @@ pub(crate) struct App {
     pub defects: Defects,
     /// Random bytes per minted token.
     pub token_bytes: usize,
+    /// Scope names it grants (`scope::known_for`).
+    pub scopes: Vec<String>,
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             key: SigningKey::generate()?,
             defects,
             token_bytes: config.token_bytes.unwrap_or(32),
+            scopes: super::scope::known_for(&config.profile),
         })
     }
 

@@ -75,7 +75,10 @@ pub(crate) async fn authorize(State(app): State<Arc<App>>, req: Request) -> Resp
             )
         }
     };
-    let scope = match scope::parse(params.get("scope").unwrap_or(DEFAULT_USER_SCOPE)) {
+    let scope = match scope::parse(
+        params.get("scope").unwrap_or(DEFAULT_USER_SCOPE),
+        &app.scopes,
+    ) {
         Ok(s) => s,
         Err(e) => return fail("invalid_scope", &e.description),
     };

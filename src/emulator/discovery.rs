@@ -1,7 +1,6 @@
 //! Discovery (OIDC Discovery §3, RFC 8414 §2) and the JWKS.
 
 use super::app::App;
-use super::scope::KNOWN_SCOPES;
 use axum::extract::State;
 use axum::Json;
 use serde_json::json;
@@ -25,7 +24,7 @@ pub(crate) fn document(app: &App) -> serde_json::Value {
         "jwks_uri": format!("{base}/oauth2/jwks"),
         "revocation_endpoint": format!("{base}/oauth2/revoke"),
         "introspection_endpoint": format!("{base}/oauth2/introspect"),
-        "scopes_supported": KNOWN_SCOPES,
+        "scopes_supported": app.scopes,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "password", "client_credentials", "refresh_token"],

@@ -42,7 +42,10 @@ pub(crate) fn password(
         .filter(|u| u.password == password)
         .cloned()
         .ok_or_else(|| OAuthError::invalid_grant(Cause::BadGrant, "wrong username or password"))?;
-    let scope = scope::parse(params.get("scope").unwrap_or(DEFAULT_USER_SCOPE))?;
+    let scope = scope::parse(
+        params.get("scope").unwrap_or(DEFAULT_USER_SCOPE),
+        &app.scopes,
+    )?;
     let now = real_now_ms();
     Ok(start_family(
         app,
@@ -123,7 +126,10 @@ pub(crate) fn client_credentials(
             "public clients cannot use client_credentials",
         ));
     }
-    let scope = scope::parse(params.get("scope").unwrap_or(DEFAULT_CLIENT_SCOPE))?;
+    let scope = scope::parse(
+        params.get("scope").unwrap_or(DEFAULT_CLIENT_SCOPE),
+        &app.scopes,
+    )?;
     Ok(start_family(
         app,
         client,

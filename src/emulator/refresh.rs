@@ -223,7 +223,7 @@ fn effective_scope(
         app.defects.omitted_scope(&mut s);
         return Ok(s);
     };
-    let requested = scope::parse(raw).map_err(|mut e| {
+    let requested = scope::parse(raw, &app.scopes).map_err(|mut e| {
         e.cause = Cause::WidenedScope;
         e
     })?;

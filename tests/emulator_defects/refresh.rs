@@ -62,13 +62,13 @@ defect_test!(narrowed_scope_ignored, "narrowed-scope-ignored", |d| {
 });
 defect_test!(rotated_token_narrowed, "rotated-token-narrowed", |d| {
     let e = with("okta", d).await;
-    let g = e.grant("main", GRANTED).await.ok();
+    let g = e.grant("public", GRANTED).await.ok();
     let r = e
-        .refresh("main", g.str("refresh_token"), Some(NARROWER))
+        .refresh("public", g.str("refresh_token"), Some(NARROWER))
         .await
         .ok();
     assert_eq!(
-        e.refresh("main", r.str("refresh_token"), None)
+        e.refresh("public", r.str("refresh_token"), None)
             .await
             .ok()
             .scope_set(),
@@ -123,9 +123,9 @@ defect_test!(grace_never_closes, "grace-never-closes", |d| {
 });
 defect_test!(no_grace, "no-grace", |d| {
     let e = with("okta", d).await;
-    let g = e.grant("main", GRANTED).await.ok();
-    e.refresh("main", g.str("refresh_token"), None).await.ok();
-    e.refresh("main", g.str("refresh_token"), None)
+    let g = e.grant("public", GRANTED).await.ok();
+    e.refresh("public", g.str("refresh_token"), None).await.ok();
+    e.refresh("public", g.str("refresh_token"), None)
         .await
         .expect_error(400, "invalid_grant");
 });
