@@ -21,7 +21,7 @@ pub(crate) struct App {
     pub clients: HashMap<String, Arc<Client>>,
     pub users: HashMap<String, Arc<User>>,
     pub store: Store,
-    pub codes: Mutex<HashMap<String, Code>>,
+    pub codes: Mutex<super::codes::Codes>,
     /// Seen client-assertion `jti`s (client id + jti → exp seconds).
     pub jtis: Mutex<super::jti::Jtis>,
     pub key: SigningKey,
@@ -98,7 +98,7 @@ impl App {
             clients,
             users,
             store: Store::default(),
-            codes: Mutex::new(HashMap::new()),
+            codes: Mutex::new(Default::default()),
             jtis: Mutex::new(Default::default()),
             key: SigningKey::generate()?,
             defects,

@@ -8,16 +8,8 @@ use std::sync::Arc;
 pub(crate) fn access_token(app: &App, family: &Arc<Family>, scope: Scope, now: i64) -> String {
     let value = app.mint();
     let ttl = family.client.behaviour.access_ttl_ms;
-    app.store.insert(
-        &value,
-        Arc::new(Token::new(
-            Kind::Access,
-            family.clone(),
-            scope,
-            now,
-            Some(now + ttl),
-        )),
-    );
+    let token = Token::new(Kind::Access, family.clone(), scope, now, Some(now + ttl));
+    store(app, &value, token);
     *family.last_access.lock() = Some(value.as_str().into());
     value
 }
@@ -30,15 +22,13 @@ pub(crate) fn refresh_token(
     expires_at: Option<i64>,
 ) -> String {
     let value = app.mint();
-    app.store.insert(
-        &value,
-        Arc::new(Token::new(
-            Kind::Refresh,
-            family.clone(),
-            scope,
-            now,
-            expires_at,
-        )),
-    );
+    let token = Token::new(Kind::Refresh, family.clone(), scope, now, expires_at);
+    store(app, &value, token);
     value
+}
+
+/// Into the store, sweeping a shard of dead tokens when one is due.
+fn store(app: &App, value: &str, token: Token) {
+    let due = app.store.insert(value, Arc::new(token));
+    super::prune::tick(app, due);
 }

@@ -10,6 +10,7 @@
 //!   `/oauth2/authorize` (non-interactive: username/password as parameters, 302 to redirect_uri with code),
 //!   `POST /_emulator/advance` with JSON `{"tokens": [...], "seconds": N}`: advance the
 //!   virtual clock of every token family those tokens belong to.
+//! - `GET /_emulator/stats`: `{"tokens": N, "codes": N}`, the state it holds.
 //!
 //! Behaviour choices where the specs allow several are documented in the
 //! module that makes them (refresh.rs, client_auth.rs, authorize.rs,
@@ -27,19 +28,23 @@ mod authorize;
 mod behaviour;
 mod client_auth;
 mod clock;
+mod codes;
 mod discovery;
 mod error;
 mod grants;
+mod history;
 mod id_token;
 mod introspect;
 mod issue;
 mod params;
+mod prune;
 mod refresh;
 mod registry;
 mod revoke;
 mod scope;
 mod server;
 mod signing;
+mod stats;
 mod store;
 mod token_endpoint;
 mod token_response;

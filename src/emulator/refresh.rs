@@ -70,7 +70,9 @@ pub(crate) async fn refresh(
     let b = &token.family.client.behaviour;
     let now = token.family.now_ms();
     let effective = effective_scope(app, b, &token.scope, params.get("scope"))?;
-    spend(app, b, &token, presented, effective.into(), now).await
+    let body = spend(app, b, &token, presented, effective.into(), now).await?;
+    app.store.touch(&token);
+    Ok(body)
 }
 
 /// The authenticated client (on the token family's clock, for assertions),

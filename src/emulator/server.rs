@@ -2,7 +2,7 @@
 
 use super::app::App;
 use super::token_endpoint::BODY_LIMIT;
-use super::{advance, authorize, discovery, introspect, revoke, token_endpoint};
+use super::{advance, authorize, discovery, introspect, revoke, stats, token_endpoint};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 use axum::Router;
@@ -28,6 +28,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(authorize::authorize).post(authorize::authorize),
         )
         .route("/_emulator/advance", post(advance::advance))
+        .route("/_emulator/stats", get(stats::stats))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(app)
 }

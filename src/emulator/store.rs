@@ -3,15 +3,22 @@
 //! check-then-consume of one refresh token is atomic, and each family (one
 //! original grant and everything refreshed from it) carries its own virtual
 //! clock and revocation flags.
+//!
+//! Memory stays flat under sustained refreshes: each family remembers a
+//! bounded history of its tokens (`history.rs` says why a history rather
+//! than per-family generation watermarks) and the store forgets a token that
+//! falls out of it; tokens dead by expiry or revocation in families nobody
+//! has touched for a while are swept a shard at a time (`prune.rs`).
 
 use super::clock::real_now_ms;
+use super::history::{Entry, History};
 use super::registry::{Client, User};
 use super::scope::Scope;
 use super::wire::TokenBody;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
@@ -32,6 +39,10 @@ pub(crate) struct Family {
     pub original_iat: i64,
     /// The latest access token value (for the `same-access-token` defect).
     pub last_access: Mutex<Option<Arc<str>>>,
+    /// Its newest tokens; older ones are forgotten (`history.rs`).
+    history: Mutex<History<Token>>,
+    /// Real time (ms) any of its tokens was last looked up or issued.
+    touched_ms: AtomicI64,
 }
 
 impl Family {
@@ -51,7 +62,19 @@ impl Family {
             nonce,
             original_iat: super::clock::secs(real_now_ms()),
             last_access: Mutex::new(None),
+            history: Mutex::new(History::default()),
+            touched_ms: AtomicI64::new(real_now_ms()),
         }
+    }
+
+    /// Real time (ms) any of its tokens was last looked up or issued.
+    pub(crate) fn touched_ms(&self) -> i64 {
+        self.touched_ms.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn touch_at(&self, real_ms: i64) {
+        self.touched_ms.store(real_ms, Ordering::Relaxed);
     }
 
     pub(crate) fn now_ms(&self) -> i64 {
@@ -134,12 +157,17 @@ impl Token {
 
 const SHARDS: usize = 64;
 
-type Shard = RwLock<HashMap<Box<str>, Arc<Token>>>;
+/// A sweep of one shard every this many tokens issued: each shard is swept
+/// once every `SHARDS` × this many, so the sweeping costs O(1) per token.
+const SWEEP_EVERY: usize = 1024;
 
-/// Every token ever issued, by value.
+type Shard = RwLock<HashMap<Arc<str>, Arc<Token>>>;
+
+/// Every token the emulator remembers, by value.
 pub(crate) struct Store {
     shards: Box<[Shard]>,
     hasher: RandomState,
+    issued: AtomicUsize,
 }
 
 impl Default for Store {
@@ -147,6 +175,7 @@ impl Default for Store {
         Store {
             shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             hasher: RandomState::new(),
+            issued: AtomicUsize::new(0),
         }
     }
 }
@@ -156,11 +185,54 @@ impl Store {
         &self.shards[(self.hasher.hash_one(value) as usize) % SHARDS]
     }
 
+    /// The token with this value; its family counts as touched now.
     pub(crate) fn get(&self, value: &str) -> Option<Arc<Token>> {
-        self.shard(value).read().get(value).cloned()
+        let token = self.shard(value).read().get(value).cloned()?;
+        token
+            .family
+            .touched_ms
+            .store(real_now_ms(), Ordering::Relaxed);
+        Some(token)
     }
 
-    pub(crate) fn insert(&self, value: &str, token: Arc<Token>) {
-        self.shard(value).write().insert(value.into(), token);
+    /// Store a new token in its family's history; the token that falls out
+    /// of that history is forgotten. Returns the shard due for a sweep, if any.
+    pub(crate) fn insert(&self, value: &str, token: Arc<Token>) -> Option<usize> {
+        let value: Arc<str> = value.into();
+        let family = &token.family;
+        family.touched_ms.store(real_now_ms(), Ordering::Relaxed);
+        let out = family
+            .history
+            .lock()
+            .push(token.kind == Kind::Refresh, value.clone(), &token);
+        self.shard(&value).write().insert(value, token);
+        if let Some(entry) = out {
+            self.forget(&entry);
+        }
+        let n = self.issued.fetch_add(1, Ordering::Relaxed);
+        (n % SWEEP_EVERY == SWEEP_EVERY - 1).then_some((n / SWEEP_EVERY) % SHARDS)
+    }
+
+    /// A refresh token used successfully becomes its family's newest.
+    pub(crate) fn touch(&self, token: &Arc<Token>) {
+        token.family.history.lock().touch(token);
+    }
+
+    /// Remove a token unless its value now names another token.
+    fn forget(&self, entry: &Entry<Token>) {
+        let mut shard = self.shard(&entry.value).write();
+        if shard.get(&entry.value).is_some_and(|t| entry.is(t)) {
+            shard.remove(&entry.value);
+        }
+    }
+
+    /// Forget every token of one shard that `dead` says can never be used again.
+    pub(crate) fn sweep(&self, shard: usize, dead: impl Fn(&Token) -> bool) {
+        self.shards[shard % SHARDS].write().retain(|_, t| !dead(t));
+    }
+
+    /// How many tokens are remembered (`/_emulator/stats`).
+    pub(crate) fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.read().len()).sum()
     }
 }
