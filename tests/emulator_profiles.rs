@@ -22,6 +22,7 @@ const EXPECTED: &[&str] = &[
     "pingfederate",
     "pingone",
     "rfc6749",
+    "rfc9449",
     "salesforce",
     "wso2",
     "zitadel",

@@ -28,6 +28,7 @@ mod behaviour;
 mod client_auth;
 mod clock;
 mod discovery;
+mod dpop;
 mod error;
 mod grants;
 mod id_token;

@@ -83,6 +83,12 @@ pub struct ClientFile {
     pub audience: Option<String>,
     #[serde(default)]
     pub refresh_params: BTreeMap<String, String>,
+    /// Send DPoP proofs (RFC 9449) on this client's token requests.
+    #[serde(default)]
+    pub dpop: bool,
+    /// The DPoP proof algorithm: `ES256` (default) or `RS256`.
+    #[serde(default)]
+    pub dpop_alg: Option<String>,
     #[serde(default)]
     pub grant: Option<GrantFile>,
     #[serde(default)]
