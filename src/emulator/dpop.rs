@@ -111,8 +111,9 @@ fn check_claims(app: &App, c: &serde_json::Value, now_ms: i64) -> Result<(), OAu
         .get("iat")
         .and_then(|v| v.as_i64())
         .ok_or_else(|| bad("the proof has no iat"))?;
-    if (iat - now_ms / 1000).abs() > IAT_WINDOW_SECS && !app.defects.quirk(Quirk::DpopIatUnchecked)
-    {
+    // Saturating: a hostile iat (i64::MIN) must not overflow.
+    let off = iat.saturating_sub(now_ms / 1000).unsigned_abs();
+    if off > IAT_WINDOW_SECS as u64 && !app.defects.quirk(Quirk::DpopIatUnchecked) {
         return Err(bad("the proof's iat is outside the accepted window"));
     }
     if text("jti").is_none_or(str::is_empty) {

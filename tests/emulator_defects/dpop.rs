@@ -1,4 +1,5 @@
-//! Defects of DPoP (RFC 9449): each accepts a refresh the clean emulator refuses.
+//! DPoP (RFC 9449) at the emulator: each defect accepts a refresh the clean
+//! emulator refuses; hostile proofs are refused.
 
 use super::*;
 use aws_lc_rs::rand::SystemRandom;
@@ -32,7 +33,7 @@ impl Key {
         let claims = serde_json::json!({
             "htm": c.htm.unwrap_or("POST"),
             "htu": c.htu.unwrap_or_else(|| e.url("/oauth2/token")),
-            "iat": real_now() + c.iat_shift,
+            "iat": real_now().saturating_add(c.iat_shift),
             "jti": c.jti.unwrap_or(&jti),
         });
         let mut out = URL_SAFE_NO_PAD.encode(header.to_string());
@@ -242,4 +243,31 @@ async fn a_proof_binds_the_access_token_to_its_key() {
 fn claims_part(jwt: &str, i: usize) -> serde_json::Value {
     let seg = jwt.split('.').nth(i).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(seg).unwrap()).unwrap()
+}
+
+/// Hostile proofs are refused as `invalid_dpop_proof`, never a panic or a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_proofs_are_refused() {
+    let e = start(profile_with(""), &[]).await;
+    let key = Key::new();
+    let extreme = key.proof(
+        &e,
+        Claims {
+            // iat - now = i64::MIN: its absolute value overflows.
+            iat_shift: i64::MIN,
+            ..Default::default()
+        },
+    );
+    let header = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"none","jwk":{}}"#);
+    for bad in [
+        "not a jwt".to_string(),
+        format!("{header}.e30."),
+        extreme,
+        "a.b.c".repeat(2000),
+    ] {
+        let g = e.grant("main", GRANTED).await.ok();
+        refresh(&e, "main", g.str("refresh_token"), Some(bad))
+            .await
+            .expect_error(400, "invalid_dpop_proof");
+    }
 }

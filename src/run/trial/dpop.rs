@@ -132,7 +132,6 @@ impl Trial<'_> {
             }
             DpopMode::WrongHtm => self.sign(&key, req, 0, Some("GET")),
             DpopMode::StaleIat => self.sign(&key, req, -STALE_BY_SECS, None),
-            DpopMode::NoNonce => self.sign_without_nonce(&key, req),
             DpopMode::Proof | DpopMode::OtherKey => self.sign(&key, req, 0, None),
         };
         if let Some(f) = family {
@@ -193,15 +192,6 @@ impl Trial<'_> {
             url: &req.url,
             iat: self.epoch_secs() + shift,
             nonce: nonce.as_deref(),
-        })
-    }
-
-    fn sign_without_nonce(&self, key: &ProofKey, req: &Request) -> String {
-        key.proof(&ProofClaims {
-            htm: &req.method,
-            url: &req.url,
-            iat: self.epoch_secs(),
-            nonce: None,
         })
     }
 

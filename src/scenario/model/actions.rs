@@ -53,8 +53,6 @@ pub enum DpopMode {
     StaleIat,
     /// The family's previous proof again (its `jti` already seen).
     Replay,
-    /// No `nonce` claim, though the server gave one.
-    NoNonce,
 }
 
 /// RFC 7009 revocation.
