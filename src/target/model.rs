@@ -151,7 +151,7 @@ mod tests {
         let top = field_names::<TargetFile>();
         assert!(top.iter().any(|k| k == "token_endpoint") && top.iter().any(|k| k == "clients"));
         assert_eq!(top.len(), 20);
-        assert_eq!(field_names::<ClientFile>().len(), 10);
+        assert_eq!(field_names::<ClientFile>().len(), 12);
         assert_eq!(field_names::<GrantFile>().len(), 8);
         assert_eq!(
             field_names::<crate::oauth::Scopes>(),
