@@ -10,7 +10,7 @@
 //! reports. No artifact (console stdout and stderr, JUnit, the fingerprint,
 //! HTML and summary files when `run` offers them, the emulator's own
 //! stdout and stderr) may hold a canary in any encoding, nor anything shaped
-//! like one of the emulator's token values.
+//! like one of the emulator's token values (DPoP proofs, JWTs, included).
 
 mod live_support;
 
@@ -235,41 +235,35 @@ id = "main"
 auth = "client_secret_basic"
 secret = {main}
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[clients]]
 role = "post"
 id = "post"
 auth = "client_secret_post"
 secret = {post}
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[clients]]
 role = "other"
 id = "other"
 auth = "client_secret_basic"
 secret = {other}
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[clients]]
 role = "short"
 id = "short"
 auth = "client_secret_post"
 secret = {short}
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[clients]]
 role = "public"
 id = "public"
 auth = "none"
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[clients]]
 role = "jwt"
 id = "jwt"
 auth = "private_key_jwt"
 public_key_file = {pubkey}
 redirect_uris = ["http://127.0.0.1/callback"]
-
 [[users]]
 username = "alice"
 password = {password}
@@ -298,6 +292,7 @@ const PUBLIC: &str = r#"
 [clients.public]
 id = "public"
 auth = "none"
+dpop = true
 
 [clients.public.grant]
 kind = "authorization_code"
@@ -317,7 +312,7 @@ username = "alice"
 password = { env = "CANARY_PASSWORD" }
 "#;
 
-/// Four targets on one server: main as basic (password grant), as post
+/// Four targets on one server: main as basic (password grant, DPoP), as post
 /// (command grant), as private_key_jwt (authorization_code grant), as post
 /// with a 3-character secret (password grant).
 fn targets(dir: &Path, base: &str, virtual_clock: bool, tag: &str) -> Vec<String> {
@@ -326,7 +321,7 @@ fn targets(dir: &Path, base: &str, virtual_clock: bool, tag: &str) -> Vec<String
     let mains = [
         (
             "basic",
-            "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"CANARY_MAIN_SECRET\" }\n\n[clients.main.grant]\nkind = \"password\"\nusername = \"alice\"\npassword = { env = \"CANARY_PASSWORD\" }".to_string(),
+            "id = \"main\"\nauth = \"client_secret_basic\"\nsecret = { env = \"CANARY_MAIN_SECRET\" }\ndpop = true\n\n[clients.main.grant]\nkind = \"password\"\nusername = \"alice\"\npassword = { env = \"CANARY_PASSWORD\" }".to_string(),
         ),
         (
             "post",
@@ -419,6 +414,8 @@ fn run_and_collect(
     assert_eq!(out.code, 1, "{}", out.both());
     assert!(out.stdout.contains("FAIL"), "{}", out.stdout);
     assert!(out.stdout.contains("‹secret:main›") || out.stdout.contains("‹basic:main›"));
+    // The DPoP clients' failures show their proofs, as labels (no JWT survives: `scan`).
+    assert!(out.stdout.contains("‹dpop:"), "{}", out.stdout);
     artifacts.insert(format!("{tag} stdout"), out.stdout);
     artifacts.insert(format!("{tag} stderr"), out.stderr);
     for (flag, path) in flags {
@@ -450,6 +447,8 @@ fn no_canary_reaches_any_artifact() {
             "query-credentials-accepted",
             "--defect",
             "id-token-bad-signature",
+            "--defect",
+            "dpop-htu-ignored",
         ],
     );
     let base = emu.base_url.clone();

@@ -1,7 +1,8 @@
 //! The defect matrix: proof that every check of the catalog can fail.
 //!
 //! 1. Every built-in profile's emulator passes the whole catalog: no failure,
-//!    no warning, no error.
+//!    no warning, no error; except the trials in `DOCUMENTED_VIOLATIONS`,
+//!    which must fail with their clause (the profile documents the violation).
 //! 2. For each emulator defect, the scenarios that name it in `guarded_by`
 //!    fail (or warn, for should/info scenarios) on at least one profile, with
 //!    one of their clauses in the message; scenarios that do not name it do
@@ -21,6 +22,34 @@ use refresh_conformance::scenario::{load, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use support::run_catalog;
+
+/// Trials the clean emulator must FAIL, with this clause: the profile
+/// documents behaviour the clause forbids, so failing is the true verdict
+/// (a pass would be the lie). Each names the documented value.
+const DOCUMENTED_VIOLATIONS: &[(&str, &str)] = &[
+    // new_refresh_token = never for every client, public ones included, and
+    // sender_constrained = none: a public client's refresh token is neither
+    // rotated nor sender-constrained (RFC 9700 §4.14.2).
+    (
+        "emulated-cognito/client/public-refresh-token-protected",
+        "rfc9700#4.14.2",
+    ),
+    (
+        "emulated-google/client/public-refresh-token-protected",
+        "rfc9700#4.14.2",
+    ),
+    (
+        "emulated-salesforce/client/public-refresh-token-protected",
+        "rfc9700#4.14.2",
+    ),
+];
+
+fn documented_violation(r: &TrialRecord) -> Option<&'static str> {
+    DOCUMENTED_VIOLATIONS
+        .iter()
+        .find(|(name, _)| *name == r.name)
+        .map(|(_, clause)| *clause)
+}
 
 /// Defects that by nature touch every error response: collateral failures of
 /// error-checking scenarios are expected, not a sign of a sloppy defect.
@@ -86,6 +115,18 @@ fn the_clean_emulator_passes(
     let mut problems = Vec::new();
     let mut applied: BTreeSet<String> = BTreeSet::new();
     for r in &run_catalog(rt, scenarios, &[]) {
+        if let Some(clause) = documented_violation(r) {
+            if !matches!(r.outcome, Outcome::Fail { .. }) || !r.details().contains(clause) {
+                problems.push(format!(
+                    "clean emulator: {} documents a violation of {clause} but is {} — {}",
+                    r.name,
+                    r.outcome.label(),
+                    r.message
+                ));
+            }
+            applied.insert(r.scenario.clone());
+            continue;
+        }
         match &r.outcome {
             Outcome::Pass => {
                 applied.insert(r.scenario.clone());
@@ -134,7 +175,7 @@ fn each_defect_is_caught(
                 r.name, r.message
             ));
         }
-        if !detected(r) {
+        if !detected(r) || documented_violation(r).is_some() {
             continue;
         }
         if !guards {

@@ -350,7 +350,7 @@ async fn sender_constrained() {
     let (u, p) = refresh_conformance::emulator::DEFAULT_USER;
     let err = refresh_conformance::emulator::start(
         refresh_conformance::emulator::EmulatorConfig {
-            profile: profile_with("sender_constrained = \"dpop\""),
+            profile: profile_with("sender_constrained = \"mtls\""),
             clients: refresh_conformance::emulator::default_clients(),
             users: vec![(u.into(), p.into())],
             defects: vec![],
@@ -360,6 +360,6 @@ async fn sender_constrained() {
     )
     .await
     .err()
-    .expect("dpop is refused, not silently ignored");
+    .expect("mtls is refused, not silently ignored");
     assert!(err.to_string().contains("sender_constrained"), "{err}");
 }

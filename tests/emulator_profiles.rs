@@ -22,6 +22,7 @@ const EXPECTED: &[&str] = &[
     "pingfederate",
     "pingone",
     "rfc6749",
+    "rfc9449",
     "salesforce",
     "wso2",
     "zitadel",
@@ -87,7 +88,21 @@ fn every_source_is_a_link_and_every_unverified_value_says_why() {
 async fn every_profile_serves_a_grant_and_a_refresh_for_every_client() {
     for p in builtin_profiles() {
         let e = start(p.clone(), &[]).await;
+        // A DPoP profile's clients must prove a key (RFC 9449 §5): a grant
+        // without a proof is refused. Their grants and refreshes with proofs
+        // run in the catalog (the defect matrix) and tests/emulator_defects/dpop.rs.
+        let dpop = p
+            .behaviour
+            .values
+            .get("sender_constrained")
+            .map(|s| &s.value)
+            == Some(&refresh_conformance::behaviour::Value::Text("dpop".into()));
         for client in ["main", "post", "other", "public", "jwt"] {
+            if dpop {
+                let r = e.grant(client, GRANTED).await;
+                r.expect_error(400, "invalid_dpop_proof");
+                continue;
+            }
             let g = e.grant(client, GRANTED).await.ok();
             let rt = g
                 .opt("refresh_token")

@@ -56,9 +56,16 @@ fn drift_is_reported_exactly_and_only_accepted_on_request() {
     // Outside the areas whose steps build on rotation, only the rotation
     // observation itself changes.
     for l in &changed {
-        let dependent = ["/rotation/", "/revocation/", "/expiry/", "/scope/"]
-            .iter()
-            .any(|a| l.contains(a));
+        // client/public-refresh-token-protected checks rotation itself (RFC 9700 §4.14.2).
+        let dependent = [
+            "/rotation/",
+            "/revocation/",
+            "/expiry/",
+            "/scope/",
+            "/client/public-refresh-token-protected:",
+        ]
+        .iter()
+        .any(|a| l.contains(a));
         assert!(
             dependent || l.contains("new_refresh_token: new → same"),
             "an unrelated change: {l}"

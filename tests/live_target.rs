@@ -291,7 +291,7 @@ command = ["./login.sh", "{{client.id}}", "{{scope}}"]
     };
     // A seed token cannot choose scopes: only grants without an explicit scope count.
     assert!(count("main") > 10, "{line}");
-    assert_eq!(count("public"), 3, "{line}");
+    assert_eq!(count("public"), 4, "{line}");
     assert!(
         out.stderr.contains("note: seeded: client `main`'s grant source (refresh_token_env) is not repeatable: only one trial can use the seed token;"),
         "{}",

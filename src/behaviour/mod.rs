@@ -96,6 +96,8 @@ pub(crate) struct BehaviourView {
     pub live: bool,
     /// Whether the trial's primary client is public (resolves `public_clients`).
     pub client_is_public: bool,
+    /// Whether the trial's primary client sends DPoP proofs (`dpop_proofs`).
+    pub client_dpop: bool,
 }
 
 impl BehaviourView {
@@ -108,6 +110,7 @@ impl BehaviourView {
             values: merged.values,
             live,
             client_is_public,
+            client_dpop: false,
         }
     }
 
@@ -120,6 +123,9 @@ impl BehaviourView {
                 "confidential"
             };
             return Some(Value::Text(t.into()));
+        }
+        if key == "dpop_proofs" {
+            return Some(Value::Bool(self.client_dpop));
         }
         let stated = self.values.get(key)?;
         if self.live && stated.unverified {

@@ -113,11 +113,18 @@ pub const VOCABULARY: &[KeyDef] = &[
 /// Keys a trial knows without anyone stating them, derived from the target.
 /// Scenarios read them (`when = ["client_type == confidential"]`); profiles
 /// and targets cannot state them.
-pub const DERIVED: &[KeyDef] = &[KeyDef {
-    key: "client_type",
-    kind: Kind::Enum(&["confidential", "public"]),
-    meaning: "the trial's client authenticates (confidential) or not (`auth = \"none\"`: public)",
-}];
+pub const DERIVED: &[KeyDef] = &[
+    KeyDef {
+        key: "client_type",
+        kind: Kind::Enum(&["confidential", "public"]),
+        meaning: "the trial's client authenticates (confidential) or not (`auth = \"none\"`: public)",
+    },
+    KeyDef {
+        key: "dpop_proofs",
+        kind: Kind::Bool,
+        meaning: "the trial's client sends DPoP proofs (RFC 9449): `dpop = true` on it, or an emulated profile's `sender_constrained = \"dpop\"`",
+    },
+];
 
 /// A key scenarios may read: a vocabulary key or a derived one.
 pub(crate) fn key_def(key: &str) -> Option<&'static KeyDef> {

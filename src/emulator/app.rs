@@ -24,6 +24,8 @@ pub(crate) struct App {
     pub codes: Mutex<super::codes::Codes>,
     /// Seen client-assertion `jti`s (client id + jti → exp seconds).
     pub jtis: Mutex<super::jti::Jtis>,
+    /// Seen DPoP proof `jti`s (key thumbprint + jti → the end of its iat window).
+    pub dpop_jtis: Mutex<super::jti::Jtis>,
     pub key: SigningKey,
     pub defects: Defects,
     /// Random bytes per minted token.
@@ -100,6 +102,7 @@ impl App {
             store: Store::default(),
             codes: Mutex::new(Default::default()),
             jtis: Mutex::new(Default::default()),
+            dpop_jtis: Mutex::new(Default::default()),
             key: SigningKey::generate()?,
             defects,
             token_bytes: config.token_bytes.unwrap_or(32),

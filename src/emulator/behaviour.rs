@@ -51,6 +51,8 @@ pub(crate) struct Behaviour {
     pub id_token_on_refresh: IdTokenOnRefresh,
     pub introspects_refresh_tokens: bool,
     pub revocation_revokes_access_tokens: bool,
+    /// `sender_constrained = dpop`: token requests need a DPoP proof.
+    pub dpop_required: bool,
 }
 
 impl Behaviour {
@@ -69,10 +71,9 @@ impl Behaviour {
                 .min(i64::MAX as u128) as i64
         };
         let limit = |k: &str| Some(ms(k, Duration::ZERO)).filter(|v| *v > 0);
-        if let Some(v) = get("sender_constrained").and_then(Value::as_str) {
-            if v != "none" {
-                anyhow::bail!("sender_constrained = \"{v}\" is not emulated (the emulator issues bearer tokens only); use \"none\"");
-            }
+        let sender_constrained = text("sender_constrained", "none");
+        if sender_constrained == "mtls" {
+            anyhow::bail!("sender_constrained = \"mtls\" is not emulated (the emulator has no TLS); use \"none\" or \"dpop\"");
         }
         let access_ttl_ms = ms("access_token_ttl", Duration::from_secs(3600));
         if access_ttl_ms < 1000 {
@@ -116,6 +117,7 @@ impl Behaviour {
             },
             introspects_refresh_tokens: flag("introspects_refresh_tokens", true),
             revocation_revokes_access_tokens: flag("revocation_revokes_access_tokens", true),
+            dpop_required: sender_constrained == "dpop",
         })
     }
 }

@@ -30,6 +30,8 @@ pub(crate) enum Cause {
     UnknownScope,
     /// Bad username/password, bad or replayed code, PKCE mismatch.
     BadGrant,
+    /// A missing, invalid or wrongly keyed DPoP proof (RFC 9449 §5).
+    DpopProof,
 }
 
 #[derive(Debug, Clone)]

@@ -90,17 +90,27 @@ fn is_active(app: &App, t: &Token) -> bool {
 
 fn describe(app: &App, t: &Token) -> serde_json::Value {
     let family = &t.family;
+    let jkt = t.state.lock().jkt.clone();
+    let token_type = match (t.kind, &jkt) {
+        (Kind::Refresh, _) => "refresh_token",
+        (Kind::Access, Some(_)) => "DPoP",
+        (Kind::Access, None) => "Bearer",
+    };
     let mut v = json!({
         "active": true,
         "scope": t.scope.join(" "),
         "client_id": family.client.id(),
-        "token_type": if t.kind == Kind::Access { "Bearer" } else { "refresh_token" },
+        "token_type": token_type,
         "iat": secs(t.issued_at),
         "iss": app.issuer,
         "aud": family.client.id(),
     });
     if let Some(e) = t.expires_at {
         v["exp"] = secs(e).into();
+    }
+    if let Some(j) = jkt {
+        // RFC 9449 §6.2: the key the token is bound to.
+        v["cnf"] = json!({ "jkt": &*j });
     }
     match &family.user {
         Some(u) => {

@@ -30,6 +30,7 @@ mod client_auth;
 mod clock;
 mod codes;
 mod discovery;
+mod dpop;
 mod error;
 mod grants;
 mod history;

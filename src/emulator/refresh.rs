@@ -16,7 +16,7 @@ use super::params::Params;
 use super::scope::{self, contains, is_subset, Scope};
 use super::store::{Kind, Status, Token, TokenState};
 use super::token_response::TokenBody;
-use super::{id_token, issue};
+use super::{dpop, id_token, issue};
 use axum::http::HeaderMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -41,6 +41,7 @@ pub(crate) async fn refresh(
     app: &Arc<App>,
     headers: &HeaderMap,
     params: &Params,
+    proof: Option<&dpop::Proof>,
 ) -> Result<TokenBody, OAuthError> {
     let presented = params.get("refresh_token");
     let token = presented
@@ -67,6 +68,8 @@ pub(crate) async fn refresh(
             "the refresh token was issued to another client",
         ));
     }
+    dpop::require(app, &client, proof)?;
+    dpop::check_binding(app, &token, proof)?;
     let b = &token.family.client.behaviour;
     let now = token.family.now_ms();
     let effective = effective_scope(app, b, &token.scope, params.get("scope"))?;

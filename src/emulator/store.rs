@@ -118,6 +118,8 @@ pub(crate) struct TokenState {
     pub successor: Option<Arc<TokenBody>>,
     /// Successful refreshes with this token (`refresh_token_max_reuse`).
     pub uses: u64,
+    /// The DPoP key thumbprint it is bound to (RFC 9449 §5; `dpop.rs`).
+    pub jkt: Option<Arc<str>>,
 }
 
 pub(crate) struct Token {
@@ -150,6 +152,7 @@ impl Token {
                 last_used: issued_at,
                 successor: None,
                 uses: 0,
+                jkt: None,
             }),
         }
     }

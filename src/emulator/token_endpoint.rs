@@ -2,11 +2,12 @@
 //! and query-string parameters) and dispatch by grant type.
 
 use super::app::App;
+use super::clock::real_now_ms;
 use super::defects::Quirk;
 use super::error::{Cause, OAuthError};
 use super::params::{Params, TOKEN_PARAMS};
 use super::token_response::{finish, TokenBody};
-use super::{grants, refresh};
+use super::{dpop, grants, refresh};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -32,12 +33,18 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
         }
     }
     let headers = &parts.headers;
-    match params.get("grant_type") {
+    let clock = params
+        .get("refresh_token")
+        .and_then(|v| app.store.get(v))
+        .map(|t| t.family.now_ms())
+        .unwrap_or_else(real_now_ms);
+    let proof = dpop::verify(app, headers, clock)?;
+    let mut body = match params.get("grant_type") {
         None => Err(OAuthError::invalid_request(
             Cause::MissingGrantType,
             "grant_type is required",
         )),
-        Some("refresh_token") => refresh::refresh(app, headers, &params).await,
+        Some("refresh_token") => refresh::refresh(app, headers, &params, proof.as_ref()).await,
         Some("password") => grants::password(app, headers, &params),
         Some("authorization_code") => grants::authorization_code(app, headers, &params),
         Some("client_credentials") => grants::client_credentials(app, headers, &params),
@@ -47,7 +54,14 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
             Cause::UnsupportedGrant,
             format!("grant_type `{other}` is not supported"),
         )),
+    }?;
+    // A grant's client is known once it authenticated: one registered for
+    // DPoP that sent no proof gets an error, and the tokens minted stay unseen.
+    if let Some(t) = app.store.get(&body.access_token) {
+        dpop::require(app, &t.family.client, proof.as_ref())?;
     }
+    dpop::bind(app, &mut body, proof.as_ref());
+    Ok(body)
 }
 
 /// The form parameters of a token, revocation or introspection request.

@@ -52,6 +52,8 @@ pub struct RunEnv {
     pub cancel: super::interrupt::Cancel,
     /// The run's live waits (set by the runner; on its own, shown on stderr).
     pub waits: Arc<super::waits::Waits>,
+    /// Server origin → the last `DPoP-Nonce` it sent (RFC 9449 §8).
+    pub dpop_nonces: parking_lot::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl RunEnv {
@@ -87,6 +89,7 @@ impl RunEnv {
             grant_claims: Default::default(),
             cancel: super::interrupt::Cancel::never(),
             waits: super::waits::Waits::new(Arc::new(super::progress::Stderr)),
+            dpop_nonces: Default::default(),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod cancellable;
+mod dpop;
 pub mod env;
 mod grant;
 pub mod grants_needed;

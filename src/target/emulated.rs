@@ -80,6 +80,7 @@ pub fn describe(
                 refresh_params: BTreeMap::new(),
                 grant: Some(grant),
                 behaviour: BehaviourSet::default(),
+                dpop: dpop_client(&profile, &c.role),
             },
         );
     }
@@ -124,4 +125,11 @@ pub fn describe(
         baseline: BTreeMap::new(),
         secrets,
     }
+}
+
+/// The profile makes this client's tokens DPoP-bound: it sends proofs.
+fn dpop_client(profile: &Profile, role: &str) -> Option<super::DpopAlg> {
+    let set = profile.for_client(role);
+    let v = set.values.get("sender_constrained")?.value.as_str()?;
+    (v == "dpop").then_some(super::DpopAlg::Es256)
 }

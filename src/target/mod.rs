@@ -116,6 +116,28 @@ pub struct Client {
     pub refresh_params: BTreeMap<String, String>,
     pub grant: Option<GrantSource>,
     pub behaviour: BehaviourSet,
+    /// Sends DPoP proofs (RFC 9449) with this algorithm: `dpop = true` in
+    /// the target file, or `sender_constrained = "dpop"` on an emulated profile.
+    pub dpop: Option<DpopAlg>,
+}
+
+/// The algorithm of a client's DPoP proof keys (a fresh key per grant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DpopAlg {
+    Es256,
+    Rs256,
+}
+
+impl DpopAlg {
+    pub const NAMES: &'static [&'static str] = &["ES256", "RS256"];
+
+    pub fn parse(name: &str) -> Option<DpopAlg> {
+        match name {
+            "ES256" => Some(DpopAlg::Es256),
+            "RS256" => Some(DpopAlg::Rs256),
+            _ => None,
+        }
+    }
 }
 
 impl Client {
@@ -179,10 +201,12 @@ impl Target {
         let empty = BehaviourSet::default();
         let client = self.clients.get(role);
         let client_set = client.map(|c| &c.behaviour).unwrap_or(&empty);
-        crate::behaviour::BehaviourView::new(
+        let mut view = crate::behaviour::BehaviourView::new(
             &[&profile_client, &self.behaviour, client_set],
             self.live,
             client.is_some_and(|c| c.is_public()),
-        )
+        );
+        view.client_dpop = client.is_some_and(|c| c.dpop.is_some());
+        view
     }
 }

@@ -83,6 +83,12 @@ pub struct ClientFile {
     pub audience: Option<String>,
     #[serde(default)]
     pub refresh_params: BTreeMap<String, String>,
+    /// Send DPoP proofs (RFC 9449) on this client's token requests.
+    #[serde(default)]
+    pub dpop: bool,
+    /// The DPoP proof algorithm: `ES256` (default) or `RS256`.
+    #[serde(default)]
+    pub dpop_alg: Option<String>,
     #[serde(default)]
     pub grant: Option<GrantFile>,
     #[serde(default)]
@@ -145,7 +151,7 @@ mod tests {
         let top = field_names::<TargetFile>();
         assert!(top.iter().any(|k| k == "token_endpoint") && top.iter().any(|k| k == "clients"));
         assert_eq!(top.len(), 20);
-        assert_eq!(field_names::<ClientFile>().len(), 10);
+        assert_eq!(field_names::<ClientFile>().len(), 12);
         assert_eq!(field_names::<GrantFile>().len(), 8);
         assert_eq!(
             field_names::<crate::oauth::Scopes>(),

@@ -66,6 +66,14 @@ pub(crate) const CHECKED: &[&str] = &[
     "id-token-auth-time-changes",
     "id-token-aud-changes",
     "id-token-iss-changes",
+    "dpop-proof-not-required",
+    "dpop-any-key",
+    "dpop-htu-ignored",
+    "dpop-htm-ignored",
+    "dpop-stale-iat",
+    "dpop-jti-replay",
+    "dpop-access-token-unbound",
+    "dpop-confidential-bound",
 ];
 
 #[test]
@@ -188,5 +196,6 @@ defect_test!(same_access_token, "same-access-token", |d| {
 
 // The macro above is defined before these, so they can use it.
 mod clients;
+mod dpop;
 mod oidc;
 mod refresh;

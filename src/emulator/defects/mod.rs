@@ -21,6 +21,15 @@ pub(crate) enum Quirk {
     SkipClientAuthOnRefresh,
     RefusePublicClientRefresh,
     SkipClientBindingOnRefresh,
+    /// DPoP (RFC 9449): each switches off one check of `dpop.rs`.
+    DpopProofNotRequired,
+    DpopAnyKey,
+    DpopHtuIgnored,
+    DpopHtmIgnored,
+    DpopIatUnchecked,
+    DpopJtiReplayed,
+    DpopAccessTokenUnbound,
+    DpopConfidentialBound,
     AcceptWidenedScope,
     ScopeOrderSensitive,
     /// The rotated refresh token takes the narrowed scope.
@@ -145,6 +154,15 @@ registry! {
     id_token_auth_time_changes,
     id_token_aud_changes,
     id_token_iss_changes,
+    // dpop
+    dpop_proof_not_required,
+    dpop_any_key,
+    dpop_htu_ignored,
+    dpop_htm_ignored,
+    dpop_stale_iat,
+    dpop_jti_replay,
+    dpop_access_token_unbound,
+    dpop_confidential_bound,
 }
 
 /// (name, description) of every defect, in catalog order.

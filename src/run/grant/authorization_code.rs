@@ -74,7 +74,8 @@ pub(super) async fn obtain(
     let mut req = Request::post_form(&token_url, form);
     req.consuming = true;
     t.authenticate(client, AuthMode::Default, &mut req)?;
-    t.send(step, req, Some(scope.to_string())).await
+    t.send_grant_request(step, req, Some(scope.to_string()))
+        .await
 }
 
 /// The `code` of the authorize step's redirect.

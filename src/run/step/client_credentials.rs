@@ -21,6 +21,9 @@ pub(super) async fn run(
     form.extend(t.params(step)?);
     let mut req = Request::post_form(&token_url, form);
     t.authenticate(&client, a.auth.unwrap_or(AuthMode::Default), &mut req)?;
-    let r = t.send(name, req, scope).await?;
-    Ok(Produced::one(r))
+    // A DPoP client proves a fresh key here too (RFC 9449 §5); no family starts.
+    t.dpop_begin_grant(&client)?;
+    let r = t.send_grant_request(name, req, scope).await;
+    t.dpop_end_grant(name, false);
+    Ok(Produced::one(r?))
 }

@@ -21,7 +21,7 @@ pub(super) async fn run(
     let mut reqs = Vec::new();
     let mut scope = None;
     for _ in 0..a.count {
-        let (req, s) = super::refresh::request_with(t, &a.refresh, step, &presented)?;
+        let (req, s, _) = super::refresh::request_with(t, name, &a.refresh, step, &presented)?;
         reqs.push(req);
         scope = s;
     }
@@ -72,10 +72,9 @@ async fn try_successors(
     }
     let mut out = Vec::new();
     for (i, (token, carried_by)) in distinct.into_iter().enumerate() {
-        let (req, scope) = super::refresh::request_with(t, &a.refresh, step, &token)?;
-        let r = t
-            .send(&format!("{name}.successor[{i}]"), req, scope)
-            .await?;
+        let try_name = format!("{name}.successor[{i}]");
+        let (req, scope, _) = super::refresh::request_with(t, &try_name, &a.refresh, step, &token)?;
+        let r = t.send(&try_name, req, scope).await?;
         t.follow_rotation(&token, &r);
         if let Some(next) = r.field_str("refresh_token").filter(|_| is_success(&r)) {
             t.set_live_token(next);

@@ -7,8 +7,10 @@ use super::{Produced, Stop, Trial};
 use crate::judge::successors::is_success;
 use crate::judge::Response;
 use crate::record::{FailKind, Finding};
+use crate::run::dpop::ProofKey;
 use crate::run::http::Request;
-use crate::scenario::model::{AuthMode, Level, RefreshAction, Step};
+use crate::scenario::model::{AuthMode, DpopMode, Level, RefreshAction, Step};
+use std::sync::Arc;
 
 pub(super) async fn run(
     t: &mut Trial<'_>,
@@ -17,21 +19,37 @@ pub(super) async fn run(
     a: &RefreshAction,
 ) -> Result<Produced, Stop> {
     let presented = t.render(&a.token)?;
-    let (req, scope) = request_with(t, a, step, &presented)?;
-    let r = t.send(name, req, scope).await?;
+    let (req, scope, new_key) = request_with(t, name, a, step, &presented)?;
+    let client = t.client(a.client.as_ref())?;
+    let mode = a.dpop.unwrap_or(DpopMode::Proof);
+    // Only a correct proof answers a nonce challenge: a wrong one is there to be refused.
+    let answers = client.dpop.is_some() && matches!(mode, DpopMode::Proof | DpopMode::OtherKey);
+    let key = match (&new_key, answers) {
+        (_, false) => None,
+        (Some(k), true) => Some(k.clone()),
+        (None, true) => t.dpop_family_key(&presented),
+    };
+    let r = t.send_token(name, req, scope, key).await?;
+    t.dpop_after_refresh(&presented, &r, new_key);
     t.follow_rotation(&presented, &r);
     Ok(Produced::one(r))
 }
 
+/// A refresh request, the scope it asks for, and its proof's key when new.
+pub(super) type Built = (Request, Option<String>, Option<Arc<ProofKey>>);
+
 /// The refresh request for an action presenting `token` (already rendered:
 /// a token value is never read as a template), and the scope it asks for
-/// (an omitted scope means the family's original one).
+/// (an omitted scope means the family's original one), with the action's
+/// DPoP proof for a DPoP client and the key that signed it when it is new
+/// (`other_key`).
 pub(super) fn request_with(
-    t: &Trial<'_>,
+    t: &mut Trial<'_>,
+    name: &str,
     a: &RefreshAction,
     step: &Step,
     token: &str,
-) -> Result<(Request, Option<String>), Stop> {
+) -> Result<Built, Stop> {
     let client = t.client(a.client.as_ref())?;
     let token_url = t.env().target.endpoints.token.clone();
     let token = token.to_string();
@@ -53,7 +71,9 @@ pub(super) fn request_with(
     let mut req = Request::post_form(&token_url, form);
     req.consuming = true;
     t.authenticate(&client, a.auth.unwrap_or(AuthMode::Default), &mut req)?;
-    Ok((req, scope.or_else(|| t.family_scope(&token))))
+    let mode = a.dpop.unwrap_or(DpopMode::Proof);
+    let new_key = t.dpop_refresh_proof(name, &client, &token, mode, &mut req)?;
+    Ok((req, scope.or_else(|| t.family_scope(&token)), new_key))
 }
 
 /// A refresh answered with success but no `refresh_token`, where the step
@@ -85,8 +105,9 @@ pub(super) async fn stranded(
         return Ok(());
     }
     let presented = t.render(&a.token)?;
-    let (req, scope) = request_with(t, a, step, &presented)?;
-    let again = t.send(&format!("{name}.again"), req, scope).await?;
+    let again_name = format!("{name}.again");
+    let (req, scope, _) = request_with(t, &again_name, a, step, &presented)?;
+    let again = t.send(&again_name, req, scope).await?;
     let mut found = t.take_findings_since(before);
     if is_success(&again) {
         for f in found.iter_mut().filter(|f| about_the_token(f)) {

@@ -61,6 +61,13 @@ impl Trial<'_> {
                 ))
             });
         }
+        if rest == ["dpop_jkt"] {
+            return self.dpop_jkt(step).ok_or_else(|| {
+                Unresolved::Skip(format!(
+                    "step `{step}` made no DPoP-bound grant (its client sends no proofs)"
+                ))
+            });
+        }
         let r = self.responses.get(step).ok_or_else(|| {
             Unresolved::Error(format!("step `{step}` has no response to capture from"))
         })?;

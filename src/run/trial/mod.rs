@@ -5,6 +5,7 @@
 //! `exchange.rs`, token families in `families.rs`, observations in `observe.rs`.
 
 mod capture;
+mod dpop;
 mod exchange;
 mod families;
 mod observe;
@@ -81,6 +82,8 @@ pub struct Trial<'a> {
     /// When the trial first held a permit: its wall time counts from here,
     /// not from the queue it waited in.
     began: Option<std::time::Instant>,
+    /// DPoP keys of the token families, and their last proofs.
+    dpop: dpop::DpopState,
 }
 
 impl<'a> Trial<'a> {
@@ -102,6 +105,7 @@ impl<'a> Trial<'a> {
             token_redactor: Redactor::new(),
             permit: None,
             began: None,
+            dpop: Default::default(),
         }
     }
 

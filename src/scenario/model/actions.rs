@@ -28,6 +28,31 @@ pub struct RefreshAction {
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthMode>,
+    /// The DPoP proof sent with a DPoP client's refresh (RFC 9449): `proof`
+    /// (default) or one deliberately wrong, to see it refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop: Option<DpopMode>,
+}
+
+/// The DPoP proof of a refresh (RFC 9449 §4). Every mode but `proof` and
+/// `other_key` breaks one rule of §4.3 that a server must check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DpopMode {
+    /// A fresh, correct proof with the token family's key.
+    Proof,
+    /// No `DPoP` header at all.
+    Omit,
+    /// A correct proof signed with a new key; once it succeeds, the family's key is that one.
+    OtherKey,
+    /// `htu` names another URL.
+    WrongHtu,
+    /// `htm` is `GET` for a POST.
+    WrongHtm,
+    /// `iat` an hour in the past.
+    StaleIat,
+    /// The family's previous proof again (its `jti` already seen).
+    Replay,
 }
 
 /// RFC 7009 revocation.

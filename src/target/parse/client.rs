@@ -48,6 +48,7 @@ impl Checker<'_> {
         if let Some(auth) = auth {
             self.keys_for_auth(role, t, auth);
         }
+        self.dpop(role, t);
         if let Some(p) = t.get("refresh_params") {
             self.string_table(&at("refresh_params"), p);
         }
@@ -121,6 +122,45 @@ impl Checker<'_> {
                 self.key_err(
                     &["clients", role, k],
                     format!("`{k}` is used only with auth = \"private_key_jwt\", not \"{name}\""),
+                );
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// `dpop` (a bool) and `dpop_alg` (only with `dpop = true`).
+    fn dpop(&mut self, role: &str, t: &toml::Table) {
+        let on = match t.get("dpop") {
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => {
+                self.value_err(
+                    &["clients", role, "dpop"],
+                    "`dpop` must be true or false".to_string(),
+                );
+                false
+            }
+            None => false,
+        };
+        let Some(alg) = t.get("dpop_alg") else {
+            return;
+        };
+        let at = ["clients", role, "dpop_alg"];
+        if let Some(a) = self.string(&at, alg) {
+            let names = crate::target::DpopAlg::NAMES;
+            if crate::target::DpopAlg::parse(a).is_none() {
+                self.value_err(
+                    &at,
+                    format!(
+                        "unsupported `dpop_alg` `{a}`{} (one of {})",
+                        super::suggest(a, names),
+                        names.join(", ")
+                    ),
+                );
+            } else if !on {
+                self.key_err(
+                    &at,
+                    "`dpop_alg` is used only with `dpop = true`".to_string(),
                 );
             }
         }

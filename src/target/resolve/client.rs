@@ -44,6 +44,12 @@ impl Resolver<'_> {
             refresh_params: c.refresh_params.clone(),
             grant,
             behaviour,
+            dpop: c.dpop.then(|| {
+                c.dpop_alg
+                    .as_deref()
+                    .and_then(super::super::DpopAlg::parse)
+                    .unwrap_or(super::super::DpopAlg::Es256)
+            }),
         })
     }
 
