@@ -3,6 +3,7 @@
 
 pub mod comparison;
 pub mod profile;
+pub mod profile_deviations;
 pub mod profile_extras;
 pub mod source;
 pub mod vocab;

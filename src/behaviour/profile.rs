@@ -1,5 +1,6 @@
 //! Built-in vendor profiles (`profiles/*.toml`, compiled in).
 
+use super::profile_deviations::{known_deviations_at, KnownDeviation};
 use super::profile_extras::{discovery_at, init_at, DiscoveryQuirks, InitTemplate};
 use super::BehaviourSet;
 use crate::doc::{suggest, type_name, Doc, Located};
@@ -24,6 +25,9 @@ pub struct Profile {
     pub discovery: DiscoveryQuirks,
     /// The vendor's shape of a target file for `init` (`[init]`).
     pub init: Option<InitTemplate>,
+    /// Scenarios the documented behaviour fails (`[known_deviations]`):
+    /// the baseline of `emulated:` targets only.
+    pub known_deviations: BTreeMap<String, KnownDeviation>,
     /// Where the text came from, for error messages.
     pub origin: String,
 }
@@ -81,6 +85,7 @@ const KEYS: &[&str] = &[
     "scopes",
     "discovery",
     "init",
+    "known_deviations",
 ];
 
 /// The profile in `doc`, or None when a problem leaves nothing to build.
@@ -123,6 +128,7 @@ fn read_profile(doc: &Doc, problems: &mut Vec<Located>) -> Option<Profile> {
     };
     let discovery = discovery_at(doc, problems);
     let init = init_at(doc, problems);
+    let known_deviations = known_deviations_at(doc, problems);
     let name = name?;
     Some(Profile {
         title: title.unwrap_or_else(|| name.clone()),
@@ -133,6 +139,7 @@ fn read_profile(doc: &Doc, problems: &mut Vec<Located>) -> Option<Profile> {
         scopes,
         discovery,
         init,
+        known_deviations,
         origin: doc.origin.clone(),
     })
 }

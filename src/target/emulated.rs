@@ -97,6 +97,7 @@ pub fn describe(
             .or(Some("openid offline_access".into())),
         extra: profile.scopes.extra.clone().or(Some("write".into())),
     };
+    let baseline = documented_baseline(&profile);
     Target {
         name: name.unwrap_or_else(|| format!("emulated-{}", profile.name)),
         endpoints: Endpoints {
@@ -122,9 +123,26 @@ pub fn describe(
             Clock::Real
         },
         live: false,
-        baseline: BTreeMap::new(),
+        baseline,
         secrets,
     }
+}
+
+/// The profile's documented deviations, as this target's baseline: the
+/// emulator reproduces them, and the run shows them as known deviations.
+fn documented_baseline(profile: &Profile) -> super::baseline::Baseline {
+    profile
+        .known_deviations
+        .iter()
+        .map(|(id, d)| {
+            let entry = super::baseline::BaselineEntry {
+                outcome: d.outcome.clone(),
+                reason: format!("documented by the profile: {} ({})", d.reason, d.source),
+                intermittent: false,
+            };
+            (id.clone(), entry)
+        })
+        .collect()
 }
 
 /// The profile makes this client's tokens DPoP-bound: it sends proofs.
