@@ -22,6 +22,7 @@ pub(crate) struct App {
     pub users: HashMap<String, Arc<User>>,
     pub store: Store,
     pub codes: Mutex<HashMap<String, Code>>,
+    pub used_codes: super::used_codes::UsedCodes,
     /// Seen client-assertion `jti`s (client id + jti → exp seconds).
     pub jtis: Mutex<super::jti::Jtis>,
     pub key: SigningKey,
@@ -97,6 +98,7 @@ impl App {
             users,
             store: Store::default(),
             codes: Mutex::new(HashMap::new()),
+            used_codes: Default::default(),
             jtis: Mutex::new(Default::default()),
             key: SigningKey::generate()?,
             defects,

@@ -28,8 +28,10 @@ pub(crate) enum Cause {
     UnauthorizedClient,
     WidenedScope,
     UnknownScope,
-    /// Bad username/password, bad or replayed code, PKCE mismatch.
+    /// Bad or replayed code, PKCE mismatch.
     BadGrant,
+    /// The password grant's username or password is wrong.
+    BadCredentials,
 }
 
 #[derive(Debug, Clone)]

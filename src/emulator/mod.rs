@@ -43,6 +43,7 @@ mod signing;
 mod store;
 mod token_endpoint;
 mod token_response;
+mod used_codes;
 mod wire;
 
 use crate::behaviour::Profile;

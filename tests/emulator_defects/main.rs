@@ -66,6 +66,20 @@ pub(crate) const CHECKED: &[&str] = &[
     "id-token-auth-time-changes",
     "id-token-aud-changes",
     "id-token-iss-changes",
+    "explicit-scope-drops-offline-access",
+    "grace-retry-revoked-successor",
+    "grace-for-every-generation",
+    "reuse-keeps-access-tokens",
+    "reuse-revokes-session-families",
+    "code-reuse-accepted",
+    "code-reuse-keeps-tokens",
+    "revoking-dead-token-refused",
+    "revocation-without-client-auth",
+    "introspection-without-client-auth",
+    "access-token-as-refresh-token",
+    "wrong-password-invalid-request",
+    "id-token-azp-changes",
+    "id-token-at-hash-wrong",
 ];
 
 #[test]
@@ -188,5 +202,7 @@ defect_test!(same_access_token, "same-access-token", |d| {
 
 // The macro above is defined before these, so they can use it.
 mod clients;
+mod endpoints;
+mod families;
 mod oidc;
 mod refresh;
