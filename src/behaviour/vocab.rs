@@ -59,6 +59,11 @@ pub const VOCABULARY: &[KeyDef] = &[
         meaning: "presenting an invalidated token revokes the whole family (RFC 9700 §4.14.2)",
     },
     KeyDef {
+        key: "reuse_revokes_access_tokens",
+        kind: Kind::Bool,
+        meaning: "reuse detection also revokes the family's access tokens, not only its refresh tokens",
+    },
+    KeyDef {
         key: "concurrent_refresh",
         kind: Kind::Enum(&["one_succeeds", "same_successor"]),
         meaning: "refreshes of one invalidated-on-use token that arrive together: one succeeds and the others are refused, or all succeed with the same successor pair (an idempotent retry)",

@@ -22,6 +22,7 @@ pub(crate) struct App {
     pub users: HashMap<String, Arc<User>>,
     pub store: Store,
     pub codes: Mutex<super::codes::Codes>,
+    pub used_codes: super::used_codes::UsedCodes,
     /// Seen client-assertion `jti`s (client id + jti → exp seconds).
     pub jtis: Mutex<super::jti::Jtis>,
     /// Seen DPoP proof `jti`s (key thumbprint + jti → the end of its iat window).
@@ -101,6 +102,7 @@ impl App {
             users,
             store: Store::default(),
             codes: Mutex::new(Default::default()),
+            used_codes: Default::default(),
             jtis: Mutex::new(Default::default()),
             dpop_jtis: Mutex::new(Default::default()),
             key: SigningKey::generate()?,

@@ -39,6 +39,8 @@ pub(crate) struct Behaviour {
     /// is accepted this many more times (1 + max_reuse uses in all).
     pub max_reuse: u64,
     pub reuse_detection: bool,
+    /// `reuse_revokes_access_tokens`: reuse detection also ends the family's access tokens.
+    pub reuse_revokes_access_tokens: bool,
     /// `concurrent_refresh = same_successor`: refreshes of one token that
     /// arrive together all get the successor pair the first one minted.
     pub same_successor: bool,
@@ -100,6 +102,7 @@ impl Behaviour {
                 .and_then(Value::as_count)
                 .unwrap_or(0),
             reuse_detection: flag("reuse_detection", false),
+            reuse_revokes_access_tokens: flag("reuse_revokes_access_tokens", true),
             same_successor: text("concurrent_refresh", "one_succeeds") == "same_successor",
             access_ttl_ms,
             absolute_ttl_ms: limit("refresh_token_absolute_ttl"),

@@ -33,6 +33,11 @@ impl Codes {
         self.map.insert(value, code)
     }
 
+    /// The code, left in place (the `code-reuse-accepted` defect).
+    pub(crate) fn get(&self, value: &str) -> Option<&Code> {
+        self.map.get(value)
+    }
+
     /// The code, which is gone afterwards (single use).
     pub(crate) fn remove(&mut self, value: &str) -> Option<Code> {
         self.map.remove(value)

@@ -28,10 +28,12 @@ pub(crate) enum Cause {
     UnauthorizedClient,
     WidenedScope,
     UnknownScope,
-    /// Bad username/password, bad or replayed code, PKCE mismatch.
+    /// Bad or replayed code, PKCE mismatch.
     BadGrant,
     /// A missing, invalid or wrongly keyed DPoP proof (RFC 9449 §5).
     DpopProof,
+    /// The password grant's username or password is wrong.
+    BadCredentials,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,7 @@
 use super::app::{App, Client, User};
 use super::client_auth::authenticate;
 use super::clock::{real_now_ms, secs};
+use super::defects::Quirk;
 use super::error::{Cause, OAuthError};
 use super::params::Params;
 use super::scope::{self, contains, DEFAULT_CLIENT_SCOPE, DEFAULT_USER_SCOPE};
@@ -41,7 +42,9 @@ pub(crate) fn password(
         .get(name)
         .filter(|u| u.password == password)
         .cloned()
-        .ok_or_else(|| OAuthError::invalid_grant(Cause::BadGrant, "wrong username or password"))?;
+        .ok_or_else(|| {
+            OAuthError::invalid_grant(Cause::BadCredentials, "wrong username or password")
+        })?;
     let scope = scope::parse(
         params.get("scope").unwrap_or(DEFAULT_USER_SCOPE),
         &app.scopes,
@@ -55,7 +58,8 @@ pub(crate) fn password(
         params.get("nonce").map(str::to_string),
         secs(now),
         false,
-    ))
+    )
+    .0)
 }
 
 pub(crate) fn authorization_code(
@@ -64,16 +68,20 @@ pub(crate) fn authorization_code(
     params: &Params,
 ) -> Result<TokenBody, OAuthError> {
     let client = require_client(app, headers, params)?;
-    let code = params
+    let value = params
         .get("code")
         .ok_or_else(|| OAuthError::invalid_request(Cause::Malformed, "code is required"))?;
     let bad = |m: &str| OAuthError::invalid_grant(Cause::BadGrant, m.to_string());
     // Single use: the code is gone whether or not the exchange succeeds.
-    let code = app
-        .codes
-        .lock()
-        .remove(code)
-        .ok_or_else(|| bad("unknown or used authorization code"))?;
+    let taken = if app.defects.quirk(Quirk::AcceptCodeReuse) {
+        app.codes.lock().get(value).cloned()
+    } else {
+        app.codes.lock().remove(value)
+    };
+    let Some(code) = taken else {
+        revoke_if_used(app, value);
+        return Err(bad("unknown or used authorization code"));
+    };
     if code.client_id != client.id() {
         return Err(bad("the code was issued to another client"));
     }
@@ -101,7 +109,7 @@ pub(crate) fn authorization_code(
         (None, Some(_)) => return Err(bad("no code_challenge was sent for this code")),
         (None, None) => {}
     }
-    Ok(start_family(
+    let (body, family) = start_family(
         app,
         client,
         Some(code.user),
@@ -109,7 +117,18 @@ pub(crate) fn authorization_code(
         code.nonce,
         code.auth_time,
         false,
-    ))
+    );
+    app.used_codes.record(value, &family, code.expires_at);
+    Ok(body)
+}
+
+/// RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it.
+fn revoke_if_used(app: &App, code: &str) {
+    if let Some(family) = app.used_codes.family(code) {
+        if !app.defects.quirk(Quirk::CodeReuseKeepsTokens) {
+            family.revoke_all();
+        }
+    }
 }
 
 pub(crate) fn client_credentials(
@@ -130,15 +149,7 @@ pub(crate) fn client_credentials(
         params.get("scope").unwrap_or(DEFAULT_CLIENT_SCOPE),
         &app.scopes,
     )?;
-    Ok(start_family(
-        app,
-        client,
-        None,
-        scope,
-        None,
-        secs(real_now_ms()),
-        true,
-    ))
+    Ok(start_family(app, client, None, scope, None, secs(real_now_ms()), true).0)
 }
 
 /// Issue the original tokens of a new family (its clock starts at real now).
@@ -150,7 +161,7 @@ fn start_family(
     nonce: Option<String>,
     auth_time: i64,
     client_credentials: bool,
-) -> TokenBody {
+) -> (TokenBody, Arc<Family>) {
     let b = client.behaviour.clone();
     let family = Arc::new(Family::new(client, user, auth_time, nonce));
     let now = family.now_ms();
@@ -167,19 +178,22 @@ fn start_family(
             scope.clone(),
             now,
             b.absolute_ttl_ms.map(|t| now + t),
+            0,
         )
     });
+    let access_token = issue::access_token(app, &family, scope.clone(), now);
     let id_token = if contains(&scope, "openid") {
-        id_token::issue(app, &family, now, false)
+        id_token::issue(app, &family, now, false, &access_token)
     } else {
         None
     };
-    TokenBody {
-        access_token: issue::access_token(app, &family, scope.clone(), now),
+    let body = TokenBody {
+        access_token,
         token_type: "Bearer",
         expires_in: (b.access_ttl_ms / 1000).into(),
         refresh_token,
         scope: scope::join(&scope),
         id_token,
-    }
+    };
+    (body, family)
 }

@@ -35,8 +35,13 @@ async fn handle(app: &App, req: Request) -> Result<serde_json::Value, OAuthError
         .as_ref()
         .map(|t| t.family.now_ms())
         .unwrap_or_else(real_now_ms);
-    authenticate(app, &parts.headers, &params, clock)?
-        .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))?;
+    let caller = authenticate(app, &parts.headers, &params, clock)?;
+    if caller.is_none() && !app.defects.quirk(Quirk::SkipClientAuthOnIntrospection) {
+        return Err(OAuthError::invalid_client(
+            false,
+            "client authentication required",
+        ));
+    }
     if !params.has("token") {
         return Err(OAuthError::invalid_request(
             super::error::Cause::Malformed,
@@ -76,7 +81,9 @@ fn is_active(app: &App, t: &Token) -> bool {
                 Status::Rotated { at } => {
                     let still_valid = match b.previous {
                         Previous::Valid => true,
-                        Previous::ValidInGrace => now - at <= b.grace_ms,
+                        Previous::ValidInGrace => {
+                            now - at <= b.grace_ms && super::refresh::in_grace_generation(app, t)
+                        }
                         Previous::Invalidated => state.uses <= b.max_reuse,
                     };
                     still_valid || app.defects.quirk(Quirk::RotatedTokensIntrospectActive)

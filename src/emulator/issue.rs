@@ -20,10 +20,13 @@ pub(crate) fn refresh_token(
     scope: Scope,
     now: i64,
     expires_at: Option<i64>,
+    generation: u64,
 ) -> String {
     let value = app.mint();
-    let token = Token::new(Kind::Refresh, family.clone(), scope, now, expires_at);
+    let mut token = Token::new(Kind::Refresh, family.clone(), scope, now, expires_at);
+    token.generation = generation;
     store(app, &value, token);
+    family.note_generation(generation);
     value
 }
 

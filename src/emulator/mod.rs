@@ -49,6 +49,7 @@ mod stats;
 mod store;
 mod token_endpoint;
 mod token_response;
+mod used_codes;
 mod wire;
 
 use crate::behaviour::Profile;

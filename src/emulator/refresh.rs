@@ -44,9 +44,9 @@ pub(crate) async fn refresh(
     proof: Option<&dpop::Proof>,
 ) -> Result<TokenBody, OAuthError> {
     let presented = params.get("refresh_token");
-    let token = presented
-        .and_then(|v| app.store.get(v))
-        .filter(|t| t.kind == Kind::Refresh);
+    let token = presented.and_then(|v| app.store.get(v)).filter(|t| {
+        t.kind == Kind::Refresh || app.defects.quirk(Quirk::AcceptAccessTokenAsRefresh)
+    });
     let client = refreshing_client(app, headers, params, token.as_deref())?;
     let Some(presented) = presented else {
         return Err(OAuthError::invalid_request(
@@ -124,7 +124,7 @@ async fn spend(
     let racy = app.defects.quirk(Quirk::NonAtomicRefresh);
     if racy || b.same_successor {
         let checked = check(app, b, token, &token.state.lock(), now);
-        checked.map_err(|dead| refused(b, token, dead))?;
+        checked.map_err(|dead| refused(app, b, token, dead))?;
         tokio::time::sleep(VALIDATION_WINDOW).await;
     }
     let mut state = token.state.lock();
@@ -136,24 +136,37 @@ async fn spend(
         }
         if let Err(dead) = check(app, b, token, &state, now) {
             drop(state);
-            return Err(refused(b, token, dead));
+            return Err(refused(app, b, token, dead));
         }
     }
+    let grace_retry = matches!(state.status, Status::Rotated { .. });
     consume(app, b, &mut state, now);
     let body = successor(app, token, presented, effective, now);
+    if grace_retry && app.defects.quirk(Quirk::GraceRetryRevokedSuccessor) {
+        revoke_successor(app, &body);
+    }
     if b.same_successor {
         state.successor = Some(Arc::new(body.clone()));
     }
     Ok(body)
 }
 
+/// The `grace-retry-revoked-successor` defect: the successor handed to a
+/// retry is already dead (django-oauth-toolkit #702).
+fn revoke_successor(app: &App, body: &TokenBody) {
+    let minted = body.refresh_token.as_deref().and_then(|v| app.store.get(v));
+    if let Some(t) = minted {
+        t.state.lock().status = Status::Revoked;
+    }
+}
+
 /// The error for a token that cannot be used; a reused (rotated-out) token
 /// revokes its family where reuse detection is on.
-fn refused(b: &Behaviour, token: &Token, dead: Dead) -> OAuthError {
+fn refused(app: &App, b: &Behaviour, token: &Token, dead: Dead) -> OAuthError {
     match dead {
         Dead::Reused => {
             if b.reuse_detection {
-                token.family.revoke_all();
+                revoke_on_reuse(app, b, token);
             }
             OAuthError::invalid_grant(
                 Cause::DeadRefreshToken,
@@ -162,6 +175,25 @@ fn refused(b: &Behaviour, token: &Token, dead: Dead) -> OAuthError {
         }
         Dead::Plain(why) => OAuthError::invalid_grant(Cause::DeadRefreshToken, why),
         Dead::Expired(why) => OAuthError::invalid_grant(Cause::ExpiredRefreshToken, why),
+    }
+}
+
+/// Reuse detection ends the token's family: its refresh tokens, and its
+/// access tokens where the behaviour says so; never another family.
+fn revoke_on_reuse(app: &App, b: &Behaviour, token: &Token) {
+    let family = &token.family;
+    let mut families = vec![family.clone()];
+    if let (Some(user), Some(nonce)) = (family.user.as_ref(), family.nonce.as_ref()) {
+        if app.defects.quirk(Quirk::ReuseRevokesSessionFamilies) {
+            families = app.store.families_of(family.client.id(), &user.sub);
+            families.retain(|f| f.nonce.as_ref() == Some(nonce));
+        }
+    }
+    for f in families {
+        f.refresh_revoked.store(true, Ordering::SeqCst);
+        if b.reuse_revokes_access_tokens {
+            f.access_revoked.store(true, Ordering::SeqCst);
+        }
     }
 }
 
@@ -181,7 +213,8 @@ fn successor(app: &App, token: &Token, presented: &str, effective: Scope, now: i
             RotatedExpiry::Original => token.expires_at,
             RotatedExpiry::Renewed => b.absolute_ttl_ms.map(|t| now + t),
         };
-        let minted = issue::refresh_token(app, family, rt_scope, now, expires_at);
+        let generation = token.generation + 1;
+        let minted = issue::refresh_token(app, family, rt_scope, now, expires_at, generation);
         // The presented token is already consumed: the client is left with none.
         (!app.defects.quirk(Quirk::WithholdRotatedRefreshToken)).then_some(minted)
     } else {
@@ -201,17 +234,16 @@ fn successor(app: &App, token: &Token, presented: &str, effective: Scope, now: i
         IdTokenOnRefresh::WhenOpenid => contains(&effective, "openid"),
         IdTokenOnRefresh::Never => false,
     };
+    let id_token = with_id_token
+        .then(|| id_token::issue(app, family, now, true, &access_token))
+        .flatten();
     TokenBody {
         access_token,
         token_type: "Bearer",
         expires_in: (b.access_ttl_ms / 1000).into(),
         refresh_token,
         scope: scope::join(&effective),
-        id_token: if with_id_token {
-            id_token::issue(app, family, now, true)
-        } else {
-            None
-        },
+        id_token,
     }
 }
 
@@ -249,6 +281,13 @@ fn effective_scope(
             "the requested scope differs from the original",
         ));
     }
+    let equal = !widened && is_subset(granted, &requested);
+    if equal && !b.offline_access_required && app.defects.quirk(Quirk::ExplicitScopeDropsOffline) {
+        return Ok(requested
+            .into_iter()
+            .filter(|s| s != "offline_access")
+            .collect());
+    }
     Ok(if b.scope_honoured || widened {
         requested
     } else {
@@ -280,13 +319,23 @@ fn check(
         ));
     }
     match (state.status, b.previous) {
-        (Status::Rotated { at }, Previous::ValidInGrace) if now - at <= b.grace_ms => Ok(()),
+        (Status::Rotated { at }, Previous::ValidInGrace)
+            if now - at <= b.grace_ms && in_grace_generation(app, token) =>
+        {
+            Ok(())
+        }
         (Status::Rotated { .. }, Previous::Valid) => Ok(()),
         // Keycloak's Refresh Token Max Reuse: 1 + max_reuse uses in all.
         (Status::Rotated { .. }, Previous::Invalidated) if state.uses <= b.max_reuse => Ok(()),
         (Status::Rotated { .. }, _) => Err(Dead::Reused),
         _ => Ok(()),
     }
+}
+
+/// Only the newest token's immediate predecessor keeps its grace window.
+pub(crate) fn in_grace_generation(app: &App, token: &Token) -> bool {
+    !token.family.superseded_twice(token.generation)
+        || app.defects.quirk(Quirk::GraceForEveryGeneration)
 }
 
 /// Record the use: rotation marks the token (its grace starts now), a kept

@@ -32,6 +32,7 @@ pub struct User {
 }
 
 /// An issued authorization code (single use).
+#[derive(Clone)]
 pub struct Code {
     pub client_id: String,
     /// The redirect_uri the authorize request carried, if it carried one.

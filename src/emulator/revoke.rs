@@ -9,7 +9,7 @@ use super::client_auth::authenticate;
 use super::clock::real_now_ms;
 use super::defects::Quirk;
 use super::error::{Cause, OAuthError};
-use super::store::{Kind, Status};
+use super::store::{Kind, Status, Token};
 use super::token_endpoint::read_params;
 use super::token_response::no_store;
 use axum::extract::{Request, State};
@@ -35,12 +35,24 @@ async fn handle(app: &App, req: Request) -> Result<(), OAuthError> {
         .as_ref()
         .map(|t| t.family.now_ms())
         .unwrap_or_else(real_now_ms);
+    let unauthenticated = || {
+        let owner = token.as_ref().map(|t| t.family.client.clone());
+        owner.filter(|_| app.defects.quirk(Quirk::SkipClientAuthOnRevocation))
+    };
     let client = authenticate(app, &parts.headers, &params, clock)?
+        .or_else(unauthenticated)
         .ok_or_else(|| OAuthError::invalid_client(false, "client authentication required"))?;
     if !params.has("token") {
         return Err(OAuthError::invalid_request(
             Cause::Malformed,
             "token is required",
+        ));
+    }
+    let dead = token.as_ref().is_none_or(|t| is_revoked(t));
+    if dead && app.defects.quirk(Quirk::RefuseRevokingDeadTokens) {
+        return Err(OAuthError::invalid_request(
+            Cause::Malformed,
+            "unknown or revoked token",
         ));
     }
     let Some(token) = token else { return Ok(()) };
@@ -61,4 +73,15 @@ async fn handle(app: &App, req: Request) -> Result<(), OAuthError> {
         Kind::Access => token.state.lock().status = Status::Revoked,
     }
     Ok(())
+}
+
+/// Already revoked (RFC 7009 §2.2 answers it with 200 all the same).
+fn is_revoked(t: &Token) -> bool {
+    match t.kind {
+        Kind::Refresh => t.family.refresh_revoked.load(Ordering::SeqCst),
+        Kind::Access => {
+            t.family.access_revoked.load(Ordering::SeqCst)
+                || t.state.lock().status == Status::Revoked
+        }
+    }
 }

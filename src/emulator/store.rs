@@ -18,7 +18,7 @@ use super::wire::TokenBody;
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// One original grant and every token refreshed from it.
@@ -43,6 +43,8 @@ pub(crate) struct Family {
     history: Mutex<History<Token>>,
     /// Real time (ms) any of its tokens was last looked up or issued.
     touched_ms: AtomicI64,
+    /// The newest refresh token generation minted (the grant's is 0).
+    newest_generation: AtomicU64,
 }
 
 impl Family {
@@ -64,6 +66,7 @@ impl Family {
             last_access: Mutex::new(None),
             history: Mutex::new(History::default()),
             touched_ms: AtomicI64::new(real_now_ms()),
+            newest_generation: AtomicU64::new(0),
         }
     }
 
@@ -89,6 +92,18 @@ impl Family {
     pub(crate) fn revoke_all(&self) {
         self.refresh_revoked.store(true, Ordering::SeqCst);
         self.access_revoked.store(true, Ordering::SeqCst);
+    }
+
+    /// A refresh token of `generation` was minted.
+    pub(crate) fn note_generation(&self, generation: u64) {
+        self.newest_generation
+            .fetch_max(generation, Ordering::SeqCst);
+    }
+
+    /// Is `generation` older than the newest one's immediate predecessor?
+    /// Only that predecessor may keep a grace window (django-oauth-toolkit #1617).
+    pub(crate) fn superseded_twice(&self, generation: u64) -> bool {
+        generation.saturating_add(1) < self.newest_generation.load(Ordering::SeqCst)
     }
 }
 
@@ -130,6 +145,8 @@ pub(crate) struct Token {
     pub issued_at: i64,
     /// Family time, ms; None = no limit.
     pub expires_at: Option<i64>,
+    /// Refresh tokens: rotations since the grant (0 for the grant's own).
+    pub generation: u64,
     pub state: Mutex<TokenState>,
 }
 
@@ -147,6 +164,7 @@ impl Token {
             scope,
             issued_at,
             expires_at,
+            generation: 0,
             state: Mutex::new(TokenState {
                 status: Status::Active,
                 last_used: issued_at,
@@ -237,5 +255,22 @@ impl Store {
     /// How many tokens are remembered (`/_emulator/stats`).
     pub(crate) fn len(&self) -> usize {
         self.shards.iter().map(|s| s.read().len()).sum()
+    }
+
+    /// Every family of `client_id` and the user `sub` (a scan: only the
+    /// `reuse-revokes-session-families` defect asks).
+    pub(crate) fn families_of(&self, client_id: &str, sub: &str) -> Vec<Arc<Family>> {
+        let mut out: Vec<Arc<Family>> = Vec::new();
+        for shard in self.shards.iter() {
+            for t in shard.read().values() {
+                let f = &t.family;
+                let same_user = f.user.as_ref().is_some_and(|u| u.sub == sub);
+                if same_user && f.client.id() == client_id && !out.iter().any(|o| Arc::ptr_eq(o, f))
+                {
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
     }
 }

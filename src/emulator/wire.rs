@@ -31,4 +31,7 @@ pub struct IdTokenClaims {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     pub azp: String,
+    /// OIDC Core §3.1.3.6: the access token issued with this id_token, hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_hash: Option<String>,
 }

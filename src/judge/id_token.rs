@@ -49,6 +49,9 @@ pub(crate) fn check(
         ));
         return Ok(out);
     };
+    if e.at_hash == Some(true) {
+        out.extend(super::at_hash::check(jwt, &c, r.field_str("access_token")));
+    }
     for (name, m) in &e.claims {
         out.extend(matcher::check(
             &format!("id_token claim `{name}`"),

@@ -2,6 +2,7 @@
 //! executor turns mismatches into findings with level, kind and clauses.
 
 mod active;
+mod at_hash;
 mod content_type;
 mod count;
 mod error;

@@ -56,6 +56,10 @@ pub fn count(targets: &[Target], scenarios: &[Scenario], filters: &Filters) -> V
             if g.scope.is_some() && !source.scope_selectable() {
                 break;
             }
+            let code_flow = matches!(source, crate::target::GrantSource::AuthorizationCode { .. });
+            if !code_flow && super::grant::replays_code(&scenarios[p.scenario], &name) {
+                break;
+            }
             if matches!(source, crate::target::GrantSource::RefreshTokenEnv { .. })
                 && step
                     .expect

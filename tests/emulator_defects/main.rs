@@ -74,6 +74,20 @@ pub(crate) const CHECKED: &[&str] = &[
     "dpop-jti-replay",
     "dpop-access-token-unbound",
     "dpop-confidential-bound",
+    "explicit-scope-drops-offline-access",
+    "grace-retry-revoked-successor",
+    "grace-for-every-generation",
+    "reuse-keeps-access-tokens",
+    "reuse-revokes-session-families",
+    "code-reuse-accepted",
+    "code-reuse-keeps-tokens",
+    "revoking-dead-token-refused",
+    "revocation-without-client-auth",
+    "introspection-without-client-auth",
+    "access-token-as-refresh-token",
+    "wrong-password-invalid-request",
+    "id-token-azp-changes",
+    "id-token-at-hash-wrong",
 ];
 
 #[test]
@@ -197,5 +211,7 @@ defect_test!(same_access_token, "same-access-token", |d| {
 // The macro above is defined before these, so they can use it.
 mod clients;
 mod dpop;
+mod endpoints;
+mod families;
 mod oidc;
 mod refresh;

@@ -47,6 +47,25 @@ pub(crate) enum Quirk {
     SkipClientBindingOnRevocation,
     RotatedTokensIntrospectActive,
     CorruptRefreshedIdTokenSignature,
+    /// An access token is taken where a refresh token is expected.
+    AcceptAccessTokenAsRefresh,
+    /// A retry inside the grace window is handed an already revoked successor.
+    GraceRetryRevokedSuccessor,
+    /// Every earlier generation keeps its grace window, not just the newest's predecessor.
+    GraceForEveryGeneration,
+    /// Reuse detection revokes every family of the user and client from the
+    /// same sign-in (its authorization request's nonce).
+    ReuseRevokesSessionFamilies,
+    /// An explicit scope equal to the original loses offline_access.
+    ExplicitScopeDropsOffline,
+    /// Revoking an unknown or already revoked token is an error.
+    RefuseRevokingDeadTokens,
+    SkipClientAuthOnRevocation,
+    SkipClientAuthOnIntrospection,
+    /// An authorization code can be exchanged more than once.
+    AcceptCodeReuse,
+    /// A reused authorization code is refused, its tokens left alive.
+    CodeReuseKeepsTokens,
 }
 
 pub(crate) trait Defect: Send + Sync {
@@ -109,6 +128,7 @@ registry! {
     narrowed_scope_ignored,
     rotated_token_narrowed,
     scope_order_sensitive,
+    explicit_scope_drops_offline_access,
     // rotation
     previous_token_valid,
     no_new_refresh_token,
@@ -119,6 +139,10 @@ registry! {
     unrotated_token_dies,
     race_double_spend,
     reuse_limit_ignored, no_reuse_allowance,
+    grace_retry_revoked_successor,
+    grace_for_every_generation,
+    reuse_keeps_access_tokens,
+    reuse_revokes_session_families,
     // expiry
     refresh_expiry_ignored,
     idle_expiry_ignored,
@@ -131,11 +155,16 @@ registry! {
     public_client_refused,
     query_credentials_accepted,
     two_auth_methods_accepted,
+    code_reuse_accepted,
+    code_reuse_keeps_tokens,
     // revocation and introspection
     revocation_ignored,
     revocation_keeps_access_tokens,
     cross_client_revocation,
     rotated_token_introspects_active,
+    revoking_dead_token_refused,
+    revocation_without_client_auth,
+    introspection_without_client_auth,
     // errors
     errors_with_status_200,
     html_error_bodies,
@@ -145,6 +174,8 @@ registry! {
     repeated_param_accepted,
     get_accepted,
     unregistered_error_code,
+    access_token_as_refresh_token,
+    wrong_password_invalid_request,
     // oidc
     id_token_sub_changes,
     id_token_nonce_on_refresh,
@@ -154,6 +185,8 @@ registry! {
     id_token_auth_time_changes,
     id_token_aud_changes,
     id_token_iss_changes,
+    id_token_azp_changes,
+    id_token_at_hash_wrong,
     // dpop
     dpop_proof_not_required,
     dpop_any_key,

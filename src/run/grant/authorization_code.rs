@@ -64,6 +64,7 @@ pub(super) async fn obtain(
         ))
     })?;
     t.add_token(&code, "code", step);
+    t.keep_code_exchange(step, &code, &verifier, redirect_uri);
     let form = vec![
         ("grant_type".to_string(), "authorization_code".to_string()),
         ("code".to_string(), code),

@@ -80,6 +80,14 @@ fn check_can_serve(
             source.kind()
         )));
     }
+    if replays_code(t.scenario(), step) && !matches!(source, GrantSource::AuthorizationCode { .. })
+    {
+        return Err(Stop::Skip(format!(
+            "a later step sends `{step}`'s authorization code again, and client `{}`'s grant source ({}) is not a code flow that keeps it",
+            client.role,
+            source.kind()
+        )));
+    }
     if let GrantSource::RefreshTokenEnv { .. } = source {
         // A seed is only a refresh token: a grant step expecting more cannot be judged.
         if let Some(field) = expected_fields(t, step)
@@ -126,4 +134,29 @@ fn expected_fields(t: &Trial<'_>, step: &str) -> Vec<String> {
         .and_then(|s| s.expect.as_ref())
         .map(|e| e.all().iter().flat_map(|x| x.present.clone()).collect())
         .unwrap_or_default()
+}
+
+/// Does a step of `scenario` replay grant step `step`'s code exchange
+/// (`{{step.code}}` and co.)? Decided before the grant, so a source that
+/// keeps no code costs no login.
+pub(crate) fn replays_code(scenario: &crate::scenario::Scenario, step: &str) -> bool {
+    fn strings<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let steps = serde_json::to_value(&scenario.file.steps).unwrap_or_default();
+    let mut texts = Vec::new();
+    strings(&steps, &mut texts);
+    texts.iter().any(|text| {
+        crate::scenario::template::references(text)
+            .unwrap_or_default()
+            .iter()
+            .any(|p| {
+                p.len() == 2 && p[0] == step && ["code", "code_verifier"].contains(&p[1].as_str())
+            })
+    })
 }

@@ -5,6 +5,26 @@ use super::Trial;
 use crate::scenario::template::{self, Unresolved};
 
 impl Trial<'_> {
+    /// Keep the code exchange of grant step `step` for `{{step.code}}` and co.
+    pub(crate) fn keep_code_exchange(
+        &mut self,
+        step: &str,
+        code: &str,
+        verifier: &str,
+        redirect_uri: &str,
+    ) {
+        let fields = [
+            ("code", code),
+            ("code_verifier", verifier),
+            ("redirect_uri", redirect_uri),
+        ];
+        let kept = fields
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+        self.code_exchanges.insert(step.to_string(), kept);
+    }
+
     pub fn render(&self, text: &str) -> Result<String, Unresolved> {
         template::render(text, &mut |path| self.lookup(path))
     }
@@ -36,11 +56,11 @@ impl Trial<'_> {
                         "the target has no `{role}` client (add [clients.{role}])"
                     ))
                 })?;
-                Ok(if *field == "id" {
-                    c.id.clone()
-                } else {
-                    c.auth.as_str().to_string()
-                })
+                match *field {
+                    "id" => Ok(c.id.clone()),
+                    "username" => password_username(c),
+                    _ => Ok(c.auth.as_str().to_string()),
+                }
             }
             ["target", "name"] => Ok(target.name.clone()),
             ["target", "issuer"] => target
@@ -67,6 +87,19 @@ impl Trial<'_> {
                     "step `{step}` made no DPoP-bound grant (its client sends no proofs)"
                 ))
             });
+        }
+        if let [field @ ("code" | "code_verifier" | "redirect_uri")] = rest {
+            if let Some(exchange) = self.code_exchanges.get(step) {
+                return Ok(exchange[*field].clone());
+            }
+            if self.scenario.file.steps.iter().any(|s| {
+                s.grant.is_some()
+                    && crate::scenario::validate::step_name(s).as_deref() == Some(step)
+            }) {
+                return Err(Unresolved::Skip(format!(
+                    "`{step}.{field}` is the grant's authorization code exchange, and step `{step}`'s grant source is not a code flow"
+                )));
+            }
         }
         let r = self.responses.get(step).ok_or_else(|| {
             Unresolved::Error(format!("step `{step}` has no response to capture from"))
@@ -103,6 +136,19 @@ impl Trial<'_> {
                 other.join(".")
             ))),
         }
+    }
+}
+
+/// The username of a password grant source: a scenario that sends the
+/// password grant itself is about that grant, so any other source is a skip.
+fn password_username(c: &crate::target::Client) -> Result<String, Unresolved> {
+    match &c.grant {
+        Some(crate::target::GrantSource::Password { username, .. }) => Ok(username.clone()),
+        other => Err(Unresolved::Skip(format!(
+            "client `{}`'s grant source is {}, not the password grant",
+            c.role,
+            other.as_ref().map(|g| g.kind()).unwrap_or("not stated")
+        ))),
     }
 }
 

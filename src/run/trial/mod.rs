@@ -58,6 +58,10 @@ pub struct Trial<'a> {
     responses: HashMap<String, Response>,
     /// Grant step name → the family's current refresh token.
     families: HashMap<String, String>,
+    /// Grant step name → its code exchange (`code`, `code_verifier`,
+    /// `redirect_uri`), where the grant came from a code flow: a scenario
+    /// replays it to use the code twice (RFC 6749 §4.1.2).
+    code_exchanges: HashMap<String, BTreeMap<&'static str, String>>,
     /// Refresh token value → the grant step whose family it belongs to.
     token_family: HashMap<String, String>,
     /// Every token obtained in this trial (to advance their families' clocks).
@@ -93,6 +97,7 @@ impl<'a> Trial<'a> {
             env,
             scenario,
             responses: HashMap::new(),
+            code_exchanges: HashMap::new(),
             families: HashMap::new(),
             token_family: HashMap::new(),
             tokens: Vec::new(),

@@ -185,6 +185,12 @@ pub struct IdTokenExpect {
     /// Claim name → matcher (`aud` compares with `set_eq`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub claims: BTreeMap<String, Matcher>,
+    /// `at_hash` is the hash of the response's `access_token` (OIDC Core
+    /// §3.1.3.6), with the hash of the id_token's `alg`. An absent `at_hash`
+    /// is a mismatch: name `id_token.claims.at_hash` in the step's `needs`
+    /// to skip where it is optional and absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_hash: Option<bool>,
 }
 
 /// How many responses of a concurrent group match `status` / `error`.

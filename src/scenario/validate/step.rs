@@ -294,9 +294,9 @@ fn check_path(
             }
         }
         "client" => {
-            if path.len() != 3 || !["id", "auth"].contains(&path[2].as_str()) {
+            if path.len() != 3 || !["id", "auth", "username"].contains(&path[2].as_str()) {
                 return Some(format!(
-                    "`{}`: expected client.<role>.id or client.<role>.auth",
+                    "`{}`: expected client.<role>.id, client.<role>.auth or client.<role>.username",
                     path.join(".")
                 ));
             }
