@@ -13,42 +13,54 @@ use std::sync::{Arc, Weak};
 const FIRST_SWEEP: usize = 1024;
 
 #[derive(Default)]
-pub(crate) struct UsedCodes(Mutex<Used>);
-
-#[derive(Default)]
-struct Used {
-    map: HashMap<String, (Weak<Family>, i64)>,
-    /// Expired entries are swept when the map reaches this size, then set
-    /// to twice what is left: O(1) amortized per insert (a sweep on every
-    /// insert was quadratic under a load of code flows).
-    sweep_at: usize,
-}
+pub(crate) struct UsedCodes(Mutex<Used<Family>>);
 
 impl UsedCodes {
     /// `code` (alive until `expires_at`, real ms) started `family`.
     pub(crate) fn record(&self, code: &str, family: &Arc<Family>, expires_at: i64) {
-        let mut used = self.0.lock();
-        if used.map.len() >= used.sweep_at.max(FIRST_SWEEP) {
-            let now = real_now_ms();
-            used.map.retain(|_, (_, until)| *until > now);
-            used.sweep_at = 2 * used.map.len();
-        }
-        used.map
-            .insert(code.to_string(), (Arc::downgrade(family), expires_at));
+        self.0
+            .lock()
+            .record(code, family, expires_at, real_now_ms());
     }
 
     /// The family an already exchanged `code` started, if it is still known
     /// and the code has not expired.
     pub(crate) fn family(&self, code: &str) -> Option<Arc<Family>> {
-        let used = self.0.lock();
-        let (f, until) = used.map.get(code)?;
-        (*until > real_now_ms()).then(|| f.upgrade()).flatten()
+        self.0.lock().get(code, real_now_ms())
+    }
+}
+
+/// Code → what it started, until the code's expiry (real ms).
+struct Used<T> {
+    map: HashMap<String, (Weak<T>, i64)>,
+    /// Expired entries are swept when the map reaches this size, then it is
+    /// set to twice what is left: O(1) amortized per insert (a sweep on
+    /// every insert was quadratic under a load of code flows).
+    sweep_at: usize,
+}
+
+impl<T> Default for Used<T> {
+    fn default() -> Self {
+        Used {
+            map: HashMap::new(),
+            sweep_at: FIRST_SWEEP,
+        }
+    }
+}
+
+impl<T> Used<T> {
+    fn record(&mut self, code: &str, started: &Arc<T>, expires_at: i64, now: i64) {
+        if self.map.len() >= self.sweep_at {
+            self.map.retain(|_, (_, until)| *until > now);
+            self.sweep_at = (2 * self.map.len()).max(FIRST_SWEEP);
+        }
+        self.map
+            .insert(code.to_string(), (Arc::downgrade(started), expires_at));
     }
 
-    /// How many exchanged codes are remembered.
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.0.lock().map.len()
+    fn get(&self, code: &str, now: i64) -> Option<Arc<T>> {
+        let (f, until) = self.map.get(code)?;
+        (*until > now).then(|| f.upgrade()).flatten()
     }
 }
 
@@ -58,29 +70,17 @@ mod tests {
 
     #[test]
     fn expired_used_codes_are_forgotten_once_the_map_doubles() {
-        let used = UsedCodes::default();
-        let config = crate::emulator::EmulatorConfig {
-            profile: crate::behaviour::builtin_profile("okta").unwrap(),
-            clients: crate::emulator::default_clients(),
-            users: vec![],
-            defects: vec![],
-            token_bytes: None,
-        };
-        let app = crate::emulator::app::App::new(
-            &config,
-            "http://127.0.0.1:1",
-            crate::emulator::defects::Defects::select(&[]).unwrap(),
-        )
-        .unwrap();
-        let family = Arc::new(Family::new(app.client("main").unwrap(), None, 0, None));
-        let past = real_now_ms() - 1;
+        let mut used = Used::<u8>::default();
+        let started = Arc::new(0u8);
+        let now = 1_000_000;
         for i in 0..FIRST_SWEEP {
-            used.record(&format!("old-{i}"), &family, past);
+            used.record(&format!("old-{i}"), &started, now - 1, now);
         }
-        assert_eq!(used.len(), FIRST_SWEEP);
-        used.record("new", &family, real_now_ms() + 60_000);
-        assert_eq!(used.len(), 1, "the expired codes were swept");
-        assert!(used.family("new").is_some());
-        assert!(used.family("old-0").is_none());
+        assert_eq!(used.map.len(), FIRST_SWEEP);
+        used.record("new", &started, now + 60_000, now);
+        assert_eq!(used.map.len(), 1, "the expired codes were swept");
+        assert!(used.get("new", now).is_some());
+        assert!(used.get("old-0", now).is_none());
+        assert!(used.get("new", now + 60_000).is_none(), "expired");
     }
 }
