@@ -4,7 +4,7 @@
 
 use super::init_blocks::{
     behaviour_lines, client_auth, endpoints_block, one_line, public_block, refresh_params,
-    vendor_notes,
+    vendor_notes, with_dpop,
 };
 use crate::behaviour::Profile;
 use std::fmt::Write;
@@ -163,22 +163,37 @@ command = ["./login.sh", "{{{{client.id}}}}", "{{{{scope}}}}"]   # prints the to
         gq = q(&granted),
         nq = q(&narrower),
         eq = q(&extra),
-        main_auth = client_auth(
+        main_auth = with_dpop(
+            client_auth(
+                "main",
+                init.clients.get("main"),
+                &env_prefix,
+                &token_url,
+                false
+            ),
+            profile,
             "main",
-            init.clients.get("main"),
-            &env_prefix,
-            &token_url,
             false
         ),
         main_params = refresh_params(init.clients.get("main"), false),
-        other_auth = client_auth(
+        other_auth = with_dpop(
+            client_auth(
+                "other",
+                init.clients.get("other"),
+                &env_prefix,
+                &token_url,
+                true
+            ),
+            profile,
             "other",
-            init.clients.get("other"),
-            &env_prefix,
-            &token_url,
             true
         ),
-        public_auth = public_block(init.clients.get("public")),
+        public_auth = with_dpop(
+            public_block(init.clients.get("public")),
+            profile,
+            "public",
+            true
+        ),
         begin = OPTIONAL_BEGIN,
         end = OPTIONAL_END,
     );

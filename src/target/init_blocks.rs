@@ -254,3 +254,23 @@ pub(super) fn behaviour_lines(t: &mut String, profile: &Profile) {
     }
     t.push_str("# x_my_setting = \"anything\"          # for your own scenarios\n");
 }
+
+/// `block` followed by `dpop = true` when the profile states
+/// `sender_constrained = "dpop"` for the client role: its tokens are bound
+/// to a key, and a client without proofs is refused (docs/target-file.md).
+pub(super) fn with_dpop(block: String, profile: &Profile, role: &str, optional: bool) -> String {
+    let set = profile.for_client(role);
+    let Some(stated) = set.values.get("sender_constrained") else {
+        return block;
+    };
+    if stated.value.render() != "dpop" {
+        return block;
+    }
+    let prefix = if optional { "# " } else { "" };
+    let source = stated
+        .source
+        .as_deref()
+        .map(|s| format!(" ({})", one_line(s)))
+        .unwrap_or_default();
+    format!("{block}\n{prefix}dpop = true   # the profile binds this client's tokens to a DPoP key{source}")
+}

@@ -67,7 +67,9 @@ defect_test!(
     grace_retry_revoked_successor,
     "grace-retry-revoked-successor",
     |d| {
-        let e = with("okta", d).await;
+        // okta-org: every client rotates with a 30 s grace window (okta's
+        // confidential clients do not rotate by default).
+        let e = with("okta-org", d).await;
         let g = e.grant("main", GRANTED).await.ok();
         e.refresh("main", g.str("refresh_token"), None).await.ok();
         let retry = e.refresh("main", g.str("refresh_token"), None).await.ok();
@@ -81,7 +83,7 @@ defect_test!(
     "grace-for-every-generation",
     |d| {
         for (defects, accepted) in [(vec![], false), (vec![d], true)] {
-            let e = start(profile("okta"), &defects).await;
+            let e = start(profile("okta-org"), &defects).await;
             let g = e.grant("main", GRANTED).await.ok();
             let r1 = e.refresh("main", g.str("refresh_token"), None).await.ok();
             e.refresh("main", r1.str("refresh_token"), None).await.ok();
