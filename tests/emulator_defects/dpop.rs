@@ -341,12 +341,18 @@ async fn hostile_nonces_are_refused_without_panic() {
 }
 
 defect_test!(dpop_nonce_ignored, "dpop-nonce-ignored", |d| {
-    let e = nonce_server(&[d]).await;
-    for nonce in [None, Some("made-up")] {
-        let g = e.grant("main", GRANTED).await.ok();
-        refresh_with_nonce(&e, g.str("refresh_token"), nonce)
-            .await
-            .ok();
+    for (defects, accepted) in [(vec![], false), (vec![d], true)] {
+        let e = nonce_server(&defects).await;
+        for nonce in [None, Some("made-up")] {
+            let g = e.grant("main", GRANTED).await.ok();
+            let r = refresh_with_nonce(&e, g.str("refresh_token"), nonce).await;
+            assert_eq!(
+                r.status == 200,
+                accepted,
+                "{defects:?} {nonce:?}: {}",
+                r.text
+            );
+        }
     }
 });
 defect_test!(dpop_nonce_optional, "dpop-nonce-optional", |d| {
