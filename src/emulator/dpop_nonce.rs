@@ -4,10 +4,8 @@
 //! It is honoured for `WINDOW_SECS` of real time (families' virtual clocks
 //! jump ahead and must not age another family's nonce).
 
-use super::app::App;
 use super::clock::real_now_ms;
-use super::defects::Quirk;
-use super::dpop::Proof;
+use super::defects::{Defects, Quirk};
 use super::error::{Cause, OAuthError};
 use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -66,16 +64,22 @@ impl NonceKey {
     }
 }
 
-/// When the emulator demands nonces, a proof must carry one it honours;
-/// otherwise `use_dpop_nonce` with a fresh one in `DPoP-Nonce` (§8.1).
-pub(crate) fn check(app: &App, proof: &Proof) -> Result<(), OAuthError> {
-    if !app.dpop_nonce_required || app.defects.quirk(Quirk::DpopNonceIgnored) {
+/// When the emulator demands nonces (`required`), a proof's `nonce` must be
+/// one `key` honours; otherwise `use_dpop_nonce` with a fresh one in
+/// `DPoP-Nonce` (§8). Takes no `App`: `app.rs` holds the key.
+pub(crate) fn check(
+    required: bool,
+    key: &NonceKey,
+    defects: &Defects,
+    nonce: Option<&str>,
+) -> Result<(), OAuthError> {
+    if !required || defects.quirk(Quirk::DpopNonceIgnored) {
         return Ok(());
     }
-    let why = match proof.nonce.as_deref() {
-        None if app.defects.quirk(Quirk::DpopNonceOptional) => return Ok(()),
+    let why = match nonce {
+        None if defects.quirk(Quirk::DpopNonceOptional) => return Ok(()),
         None => "this server requires a DPoP nonce in the proof (RFC 9449 §8)",
-        Some(n) if app.dpop_nonce_key.honours(n) => return Ok(()),
+        Some(n) if key.honours(n) => return Ok(()),
         Some(_) => "the proof's nonce was not issued by this server or has expired (RFC 9449 §8)",
     };
     let mut e = OAuthError::new(
@@ -84,6 +88,6 @@ pub(crate) fn check(app: &App, proof: &Proof) -> Result<(), OAuthError> {
         Cause::DpopNonce,
         why,
     );
-    e.dpop_nonce = Some(app.dpop_nonce_key.issue());
+    e.dpop_nonce = Some(key.issue());
     Err(e)
 }

@@ -42,7 +42,8 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
     // Before any grant is processed: a challenged request (its code, its
     // refresh token) must still work when sent again with the nonce.
     if let Some(p) = &proof {
-        dpop_nonce::check(app, p)?;
+        let (required, key) = (app.dpop_nonce_required, &app.dpop_nonce_key);
+        dpop_nonce::check(required, key, &app.defects, p.nonce.as_deref())?;
     }
     let mut body = match params.get("grant_type") {
         None => Err(OAuthError::invalid_request(

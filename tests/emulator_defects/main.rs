@@ -74,6 +74,8 @@ pub(crate) const CHECKED: &[&str] = &[
     "dpop-jti-replay",
     "dpop-access-token-unbound",
     "dpop-confidential-bound",
+    "dpop-nonce-ignored",
+    "dpop-nonce-optional",
 ];
 
 #[test]
