@@ -23,6 +23,7 @@ const EXPECTED: &[&str] = &[
     "pingone",
     "rfc6749",
     "rfc9449",
+    "rfc9449-nonce",
     "salesforce",
     "wso2",
     "zitadel",

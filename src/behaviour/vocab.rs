@@ -113,6 +113,11 @@ pub const VOCABULARY: &[KeyDef] = &[
         kind: Kind::Enum(&["none", "dpop", "mtls"]),
         meaning: "refresh tokens are bound to a key",
     },
+    KeyDef {
+        key: "dpop_nonce",
+        kind: Kind::Enum(&["none", "required"]),
+        meaning: "the token endpoint demands a nonce it issued in every DPoP proof (RFC 9449 §8)",
+    },
 ];
 
 /// Keys a trial knows without anyone stating them, derived from the target.

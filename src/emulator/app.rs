@@ -27,6 +27,10 @@ pub(crate) struct App {
     pub jtis: Mutex<super::jti::Jtis>,
     /// Seen DPoP proof `jti`s (key thumbprint + jti → the end of its iat window).
     pub dpop_jtis: Mutex<super::jti::Jtis>,
+    /// Some client's behaviour says `dpop_nonce = "required"`: every DPoP
+    /// proof at the token endpoint needs a nonce (`dpop_nonce.rs`).
+    pub dpop_nonce_required: bool,
+    pub dpop_nonce_key: super::dpop_nonce::NonceKey,
     pub key: SigningKey,
     pub defects: Defects,
     /// Random bytes per minted token.
@@ -95,6 +99,7 @@ impl App {
                 (name.clone(), Arc::new(user))
             })
             .collect();
+        let dpop_nonce_required = clients.values().any(|c| c.behaviour.dpop_nonce_required);
         Ok(App {
             issuer: base_url.to_string(),
             token_endpoint: format!("{base_url}/oauth2/token"),
@@ -105,6 +110,8 @@ impl App {
             used_codes: Default::default(),
             jtis: Mutex::new(Default::default()),
             dpop_jtis: Mutex::new(Default::default()),
+            dpop_nonce_required,
+            dpop_nonce_key: super::dpop_nonce::NonceKey::generate(),
             key: SigningKey::generate()?,
             defects,
             token_bytes: config.token_bytes.unwrap_or(32),

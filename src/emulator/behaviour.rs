@@ -55,6 +55,8 @@ pub(crate) struct Behaviour {
     pub revocation_revokes_access_tokens: bool,
     /// `sender_constrained = dpop`: token requests need a DPoP proof.
     pub dpop_required: bool,
+    /// Its DPoP proofs must carry a nonce the emulator issued (RFC 9449 §8).
+    pub dpop_nonce_required: bool,
 }
 
 impl Behaviour {
@@ -121,6 +123,7 @@ impl Behaviour {
             introspects_refresh_tokens: flag("introspects_refresh_tokens", true),
             revocation_revokes_access_tokens: flag("revocation_revokes_access_tokens", true),
             dpop_required: sender_constrained == "dpop",
+            dpop_nonce_required: text("dpop_nonce", "none") == "required",
         })
     }
 }

@@ -29,6 +29,8 @@ pub(crate) const IAT_WINDOW_SECS: i64 = 300;
 /// A proof that passed every check: the thumbprint of its key (RFC 7638).
 pub(crate) struct Proof {
     pub jkt: Arc<str>,
+    /// Its `nonce` claim (§8), checked by `dpop_nonce.rs`.
+    pub nonce: Option<String>,
 }
 
 fn bad(why: impl Into<String>) -> OAuthError {
@@ -94,7 +96,14 @@ pub(crate) fn verify(
     if !first && !app.defects.quirk(Quirk::DpopJtiReplayed) {
         return Err(bad("the proof's jti was already used (RFC 9449 §11.1)"));
     }
-    Ok(Some(Proof { jkt: jkt.into() }))
+    let nonce = claims
+        .get("nonce")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    Ok(Some(Proof {
+        jkt: jkt.into(),
+        nonce,
+    }))
 }
 
 /// `htm`, `htu`, `iat` and `jti` (§4.3 items 8–11).

@@ -34,6 +34,8 @@ pub(crate) enum Cause {
     DpopProof,
     /// The password grant's username or password is wrong.
     BadCredentials,
+    /// A DPoP proof without a nonce this server issued and still honours (§8).
+    DpopNonce,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +48,8 @@ pub(crate) struct OAuthError {
     pub basic_challenge: bool,
     /// Render as an HTML page (a defect).
     pub html: bool,
+    /// A fresh nonce for the `DPoP-Nonce` header (RFC 9449 §8.1).
+    pub dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -62,6 +66,7 @@ impl OAuthError {
             cause,
             basic_challenge: false,
             html: false,
+            dpop_nonce: None,
         }
     }
     pub(crate) fn invalid_request(cause: Cause, d: impl Into<String>) -> OAuthError {
@@ -111,6 +116,9 @@ impl IntoResponse for OAuthError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(REALM_CHALLENGE),
             );
+        }
+        if let Some(v) = self.dpop_nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            resp.headers_mut().insert("dpop-nonce", v);
         }
         resp
     }

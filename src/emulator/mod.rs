@@ -31,6 +31,7 @@ mod clock;
 mod codes;
 mod discovery;
 mod dpop;
+mod dpop_nonce;
 mod error;
 mod grants;
 mod history;

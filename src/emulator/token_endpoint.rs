@@ -7,7 +7,7 @@ use super::defects::Quirk;
 use super::error::{Cause, OAuthError};
 use super::params::{Params, TOKEN_PARAMS};
 use super::token_response::{finish, TokenBody};
-use super::{dpop, grants, refresh};
+use super::{dpop, dpop_nonce, grants, refresh};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::Response;
@@ -39,6 +39,12 @@ async fn handle(app: &Arc<App>, req: Request) -> Result<TokenBody, OAuthError> {
         .map(|t| t.family.now_ms())
         .unwrap_or_else(real_now_ms);
     let proof = dpop::verify(app, headers, clock)?;
+    // Before any grant is processed: a challenged request (its code, its
+    // refresh token) must still work when sent again with the nonce.
+    if let Some(p) = &proof {
+        let (required, key) = (app.dpop_nonce_required, &app.dpop_nonce_key);
+        dpop_nonce::check(required, key, &app.defects, p.nonce.as_deref())?;
+    }
     let mut body = match params.get("grant_type") {
         None => Err(OAuthError::invalid_request(
             Cause::MissingGrantType,

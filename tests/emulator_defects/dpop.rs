@@ -17,6 +17,8 @@ struct Claims<'a> {
     htu: Option<String>,
     iat_shift: i64,
     jti: Option<&'a str>,
+    /// The `nonce` claim (RFC 9449 §8); none when absent.
+    nonce: Option<&'a str>,
 }
 
 impl Key {
@@ -30,12 +32,15 @@ impl Key {
             "x": URL_SAFE_NO_PAD.encode(&p[1..33]), "y": URL_SAFE_NO_PAD.encode(&p[33..65]) });
         let header = serde_json::json!({ "typ": "dpop+jwt", "alg": "ES256", "jwk": jwk });
         let jti = format!("{}", rand_id());
-        let claims = serde_json::json!({
+        let mut claims = serde_json::json!({
             "htm": c.htm.unwrap_or("POST"),
             "htu": c.htu.unwrap_or_else(|| e.url("/oauth2/token")),
             "iat": real_now().saturating_add(c.iat_shift),
             "jti": c.jti.unwrap_or(&jti),
         });
+        if let Some(n) = c.nonce {
+            claims["nonce"] = n.into();
+        }
         let mut out = URL_SAFE_NO_PAD.encode(header.to_string());
         out.push('.');
         out.push_str(&URL_SAFE_NO_PAD.encode(claims.to_string()));
@@ -271,3 +276,91 @@ async fn hostile_proofs_are_refused() {
             .expect_error(400, "invalid_dpop_proof");
     }
 }
+
+// ---- server nonces (RFC 9449 §8)
+
+/// An emulator demanding DPoP nonces, under `defects`.
+async fn nonce_server(defects: &[&str]) -> Emu {
+    let b = r#"dpop_nonce = { value = "required", source = "rfc9449#8" }"#;
+    start(profile_with(b), defects).await
+}
+
+/// A confidential refresh with a correct proof carrying `nonce`.
+async fn refresh_with_nonce(e: &Emu, rt: &str, nonce: Option<&str>) -> Resp {
+    let c = Claims {
+        nonce,
+        ..Default::default()
+    };
+    refresh(e, "main", rt, Some(Key::new().proof(e, c))).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demanded_nonce_is_challenged_issued_and_then_honoured() {
+    let e = nonce_server(&[]).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    let rt = g.str("refresh_token");
+    let r = refresh_with_nonce(&e, rt, None).await;
+    r.expect_error(400, "use_dpop_nonce");
+    let nonce = r
+        .header("dpop-nonce")
+        .expect("a DPoP-Nonce header")
+        .to_string();
+    for bogus in ["made-up", "1.AAAAAAAAAAAAAAAAAAAAAA", &format!("{nonce}x")] {
+        let b = refresh_with_nonce(&e, rt, Some(bogus)).await;
+        b.expect_error(400, "use_dpop_nonce");
+        assert!(
+            b.header("dpop-nonce").is_some(),
+            "a fresh nonce with the refusal"
+        );
+    }
+    // The refused requests did not consume the refresh token.
+    refresh_with_nonce(&e, rt, Some(&nonce)).await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_nonces_are_refused_without_panic() {
+    let e = nonce_server(&[]).await;
+    let rt = e
+        .grant("main", GRANTED)
+        .await
+        .ok()
+        .str("refresh_token")
+        .to_string();
+    let long = "9".repeat(4000);
+    for n in [
+        "-9223372036854775808.AAAA",
+        "9223372036854775807.AAAAAAAAAAAAAAAAAAAAAA",
+        ".",
+        "",
+        long.as_str(),
+    ] {
+        refresh_with_nonce(&e, &rt, Some(n))
+            .await
+            .expect_error(400, "use_dpop_nonce");
+    }
+}
+
+defect_test!(dpop_nonce_ignored, "dpop-nonce-ignored", |d| {
+    for (defects, accepted) in [(vec![], false), (vec![d], true)] {
+        let e = nonce_server(&defects).await;
+        for nonce in [None, Some("made-up")] {
+            let g = e.grant("main", GRANTED).await.ok();
+            let r = refresh_with_nonce(&e, g.str("refresh_token"), nonce).await;
+            assert_eq!(
+                r.status == 200,
+                accepted,
+                "{defects:?} {nonce:?}: {}",
+                r.text
+            );
+        }
+    }
+});
+defect_test!(dpop_nonce_optional, "dpop-nonce-optional", |d| {
+    let e = nonce_server(&[d]).await;
+    let g = e.grant("main", GRANTED).await.ok();
+    let rt = g.str("refresh_token");
+    refresh_with_nonce(&e, rt, Some("made-up"))
+        .await
+        .expect_error(400, "use_dpop_nonce");
+    refresh_with_nonce(&e, rt, None).await.ok();
+});

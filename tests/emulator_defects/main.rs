@@ -88,6 +88,8 @@ pub(crate) const CHECKED: &[&str] = &[
     "wrong-password-invalid-request",
     "id-token-azp-changes",
     "id-token-at-hash-wrong",
+    "dpop-nonce-ignored",
+    "dpop-nonce-optional",
 ];
 
 #[test]

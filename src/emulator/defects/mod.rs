@@ -30,6 +30,8 @@ pub(crate) enum Quirk {
     DpopJtiReplayed,
     DpopAccessTokenUnbound,
     DpopConfidentialBound,
+    DpopNonceIgnored,
+    DpopNonceOptional,
     AcceptWidenedScope,
     ScopeOrderSensitive,
     /// The rotated refresh token takes the narrowed scope.
@@ -196,6 +198,8 @@ registry! {
     dpop_jti_replay,
     dpop_access_token_unbound,
     dpop_confidential_bound,
+    dpop_nonce_ignored,
+    dpop_nonce_optional,
 }
 
 /// (name, description) of every defect, in catalog order.

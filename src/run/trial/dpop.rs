@@ -132,6 +132,11 @@ impl Trial<'_> {
             }
             DpopMode::WrongHtm => self.sign(&key, req, 0, Some("GET")),
             DpopMode::StaleIat => self.sign(&key, req, -STALE_BY_SECS, None),
+            DpopMode::NoNonce => self.sign_nonce(&key, req, None),
+            DpopMode::BogusNonce => {
+                let bogus = format!("never-issued-{:016x}", rand::random::<u64>());
+                self.sign_nonce(&key, req, Some(&bogus))
+            }
             DpopMode::Proof | DpopMode::OtherKey => self.sign(&key, req, 0, None),
         };
         if let Some(f) = family {
@@ -192,6 +197,16 @@ impl Trial<'_> {
             url: &req.url,
             iat: self.epoch_secs() + shift,
             nonce: nonce.as_deref(),
+        })
+    }
+
+    /// A correct proof but for its `nonce`, which is `nonce` (`no_nonce`, `bogus_nonce`).
+    fn sign_nonce(&self, key: &ProofKey, req: &Request, nonce: Option<&str>) -> String {
+        key.proof(&ProofClaims {
+            htm: &req.method,
+            url: &req.url,
+            iat: self.epoch_secs(),
+            nonce,
         })
     }
 

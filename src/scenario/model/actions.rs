@@ -53,6 +53,10 @@ pub enum DpopMode {
     StaleIat,
     /// The family's previous proof again (its `jti` already seen).
     Replay,
+    /// A correct proof with no `nonce`, even when the server gave one (§8).
+    NoNonce,
+    /// A correct proof whose `nonce` the server never issued (§8).
+    BogusNonce,
 }
 
 /// RFC 7009 revocation.
