@@ -73,6 +73,10 @@ mod tests {
     }
 
     fn run(e: &Expect, r: &Response) -> Vec<Mismatch> {
+        run_on(e, r, false)
+    }
+
+    fn run_on(e: &Expect, r: &Response, body_ignored_on_success: bool) -> Vec<Mismatch> {
         let mut render = |s: &str| Ok(s.to_string());
         let mut ctx = Ctx {
             response: Some(r),
@@ -80,8 +84,21 @@ mod tests {
             successors: &[],
             render: &mut render,
             verify_id_token: &|_| crate::judge::SignatureCheck::Valid,
+            body_ignored_on_success,
         };
         judge(e, &mut ctx).unwrap()
+    }
+
+    #[test]
+    fn a_revocations_200_with_an_error_body_is_a_success_its_body_ignored() {
+        // RFC 7009 §2.2: the status conveys everything; Keycloak 26 answers
+        // an unknown token with 200 and {"error":"invalid_token"}.
+        let e = Expect {
+            status: Some(OneOrMany::One(200)),
+            ..Default::default()
+        };
+        assert!(run_on(&e, &error_200(), true).is_empty());
+        assert_eq!(run_on(&e, &error_200(), false).len(), 2);
     }
 
     #[test]

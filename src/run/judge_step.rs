@@ -61,6 +61,7 @@ pub(super) async fn judge_step(
                 successors: &produced.successors,
                 render: &mut render,
                 verify_id_token: &verify,
+                body_ignored_on_success: step.revoke.is_some(),
             };
             judge::judge(e, &mut ctx)?
         };
