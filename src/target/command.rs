@@ -175,6 +175,19 @@ fn tail(s: &str, max: usize) -> String {
     format!("…{}", s.chars().skip(skip).collect::<String>())
 }
 
+/// The grant step's `params` and, for a DPoP client, the suite's proof.
+fn set_env(cmd: &mut tokio::process::Command, vars: &BTreeMap<String, String>) {
+    cmd.env(
+        PARAMS_ENV,
+        vars.get("params").map(String::as_str).unwrap_or(""),
+    );
+    // Only the suite's proof, never one inherited from the caller's environment.
+    match vars.get("dpop_proof").filter(|p| !p.is_empty()) {
+        Some(proof) => cmd.env(DPOP_PROOF_ENV, proof),
+        None => cmd.env_remove(DPOP_PROOF_ENV),
+    };
+}
+
 /// Run a grant command: substitute `{{client.id}}`, `{{scope}}` and every
 /// other key of `vars` in each argument, run the program with stdin closed,
 /// kill it (and its process group) after `timeout`, require exit status 0
@@ -195,15 +208,7 @@ pub async fn run_grant_command(
         .map(|a| substitute(a, vars))
         .collect::<Result<_, _>>()?;
     let mut cmd = tokio::process::Command::new(program);
-    cmd.env(
-        PARAMS_ENV,
-        vars.get("params").map(String::as_str).unwrap_or(""),
-    );
-    // Only the suite's proof, never one inherited from the caller's environment.
-    match vars.get("dpop_proof").filter(|p| !p.is_empty()) {
-        Some(proof) => cmd.env(DPOP_PROOF_ENV, proof),
-        None => cmd.env_remove(DPOP_PROOF_ENV),
-    };
+    set_env(&mut cmd, vars);
     cmd.args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
