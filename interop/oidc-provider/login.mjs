@@ -16,6 +16,9 @@
 // refresh-conformance for command grant sources); they override the defaults
 // below (a random nonce, prompt=consent, ...).
 //
+// For a DPoP client (dpop = true in the target) the suite passes a DPoP proof
+// for the token request in RC_DPOP_PROOF; it is sent as the DPoP header.
+//
 // Client credentials come from the environment, under the same variable
 // names the target files name (see interop/.work/env). TEST VALUES only.
 
@@ -184,6 +187,10 @@ async function main() {
     default:
       die(`unsupported auth ${client.auth}`);
   }
+  // A DPoP client: the suite's proof (RFC 9449 §4) for this request, so the
+  // tokens are bound to the key the suite holds. Not answerable here: a
+  // use_dpop_nonce challenge (no nonce is required by server.mjs).
+  if (process.env.RC_DPOP_PROOF) headers.dpop = process.env.RC_DPOP_PROOF;
   const res = await fetch(meta.token_endpoint, {
     method: 'POST', headers, body: form.toString(), signal: AbortSignal.timeout(TIMEOUT_MS),
   });

@@ -1,11 +1,11 @@
 // Test-only oidc-provider instance for refresh-conformance interop runs.
 //
-// Usage: node interop/oidc-provider/server.mjs --config rotate|norotate|default --port N
+// Usage: node interop/oidc-provider/server.mjs --config rotate|norotate|default|dpop --port N
 //   (or env RC_OP_CONFIG / RC_OP_PORT). Binds 127.0.0.1 only.
 //
 // Configured only through oidc-provider's documented configuration object
 // (docs/README.md of the pinned version: clients, findAccount, claims, scopes,
-// features.{devInteractions,introspection,revocation}, issueRefreshToken,
+// features.{devInteractions,introspection,revocation,dPoP}, issueRefreshToken,
 // rotateRefreshToken, ttl, cookies.keys, jwks). Nothing in the library is patched.
 //
 // Secrets come from the environment (interop/.work/env, written by
@@ -50,7 +50,14 @@ const CONFIGS = {
   // the library's default policy (option left unset): public clients' tokens
   // always rotate, confidential clients' only after 70% of their TTL passed.
   default: {},
+  // "default" with DPoP required of every client (client metadata
+  // dpop_bound_access_tokens, lib/helpers/sender_constraints.js:18-23): each
+  // token request needs a proof, access tokens are DPoP-bound, and public
+  // clients' refresh tokens are bound to the proof's key (RFC 9449 §5).
+  dpop: {},
 };
+// Client metadata per configuration.
+const CLIENT_EXTRA = { dpop: { dpop_bound_access_tokens: true } };
 
 const configName = args.config;
 if (!Object.hasOwn(CONFIGS, configName)) {
@@ -90,7 +97,7 @@ const grantTypes = ['authorization_code', 'refresh_token'];
 const mainGrantTypes = [...grantTypes, 'client_credentials'];
 
 const configuration = {
-  clients: [
+  clients: ([
     {
       client_id: 'rc-main',
       client_secret: env('RC_OP_MAIN_SECRET'),
@@ -123,7 +130,7 @@ const configuration = {
       response_types: ['code'],
       redirect_uris: [redirectUri],
     },
-  ],
+  ]).map((c) => ({ ...c, ...CLIENT_EXTRA[configName] })),
 
   // One fixed test user. devInteractions' login form accepts any login; only
   // "alice" resolves to an account.
@@ -149,6 +156,9 @@ const configuration = {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
+    // Enabled by default in 9.x; written out. No nonceSecret: no nonces
+    // (requireNonce's default is false), proofs judged by their iat.
+    dPoP: { enabled: true },
   },
 
   // PKCE: the library's default (required for public clients, S256 only).
@@ -180,7 +190,7 @@ const provider = new Provider(issuer, configuration);
 // reading a failed interop run. Bodies never contain tokens here.
 for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'server_error']) {
   provider.on(event, (_ctx, err) => {
-    console.error(`[${event}] ${err.name}: ${err.message}${err.error_description ? ` (${err.error_description})` : ''}`);
+    console.error(`[${event}] ${err.name}: ${err.message}${err.error_description ? ` (${err.error_description})` : ''}${err.error_detail ? ` [${err.error_detail}]` : ''}`);
   });
 }
 

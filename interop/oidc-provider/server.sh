@@ -4,7 +4,7 @@
 # which starts the server in the background and sets `pid` and `probe` (a URL
 # that answers once the server is up); OURS (a pattern of the server's command
 # line, so that stop-all.sh never signals a stranger).
-CONFIGS="rotate norotate default"
+CONFIGS="rotate norotate default dpop"
 OURS="$INTEROP/oidc-provider/server.mjs"
 
 server_env() {

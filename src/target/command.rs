@@ -14,6 +14,7 @@ pub(crate) const COMMAND_VARS: &[&str] = &[
     "issuer",
     "token_endpoint",
     "params",
+    "dpop_proof",
 ];
 
 /// The environment variable that carries a grant step's extra `params`
@@ -21,6 +22,13 @@ pub(crate) const COMMAND_VARS: &[&str] = &[
 /// `application/x-www-form-urlencoded` string (empty when there are none);
 /// also available as the placeholder `{{params}}`.
 pub(crate) const PARAMS_ENV: &str = "RC_GRANT_PARAMS";
+
+/// The environment variable that carries, for a DPoP client, a proof for
+/// `POST {{token_endpoint}}` made with the key the suite holds for the new
+/// token family (RFC 9449 §4): the command sends it as the `DPoP` header of
+/// its token request, so the family's tokens are bound to the suite's key.
+/// Unset for other clients; also the placeholder `{{dpop_proof}}`.
+pub(crate) const DPOP_PROOF_ENV: &str = "RC_DPOP_PROOF";
 
 /// The values of [`COMMAND_VARS`] for one grant of `client` with `scope`.
 pub(crate) fn command_vars(
@@ -38,6 +46,7 @@ pub(crate) fn command_vars(
         ),
         ("token_endpoint".to_string(), target.endpoints.token.clone()),
         ("params".to_string(), String::new()),
+        ("dpop_proof".to_string(), String::new()),
     ])
 }
 
@@ -166,6 +175,19 @@ fn tail(s: &str, max: usize) -> String {
     format!("…{}", s.chars().skip(skip).collect::<String>())
 }
 
+/// The grant step's `params` and, for a DPoP client, the suite's proof.
+fn set_env(cmd: &mut tokio::process::Command, vars: &BTreeMap<String, String>) {
+    cmd.env(
+        PARAMS_ENV,
+        vars.get("params").map(String::as_str).unwrap_or(""),
+    );
+    // Only the suite's proof, never one inherited from the caller's environment.
+    match vars.get("dpop_proof").filter(|p| !p.is_empty()) {
+        Some(proof) => cmd.env(DPOP_PROOF_ENV, proof),
+        None => cmd.env_remove(DPOP_PROOF_ENV),
+    };
+}
+
 /// Run a grant command: substitute `{{client.id}}`, `{{scope}}` and every
 /// other key of `vars` in each argument, run the program with stdin closed,
 /// kill it (and its process group) after `timeout`, require exit status 0
@@ -186,10 +208,7 @@ pub async fn run_grant_command(
         .map(|a| substitute(a, vars))
         .collect::<Result<_, _>>()?;
     let mut cmd = tokio::process::Command::new(program);
-    cmd.env(
-        PARAMS_ENV,
-        vars.get("params").map(String::as_str).unwrap_or(""),
-    );
+    set_env(&mut cmd, vars);
     cmd.args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -47,6 +47,19 @@ impl Trial<'_> {
         self.dpop.pending = None;
     }
 
+    /// A proof by the pending key for `POST` at the token endpoint, for a
+    /// grant command to send with its own token request (registered with the
+    /// redactor first); `None` when the client sends no proofs. A nonce
+    /// already learned from the server goes in; a challenge to the command's
+    /// request is the command's to answer.
+    pub(crate) fn dpop_grant_proof(&mut self, step: &str) -> Option<String> {
+        let key = self.dpop.pending.clone()?;
+        let req = Request::post_form(&self.env.target.endpoints.token, Vec::new());
+        let proof = self.sign(&key, &req, 0, None);
+        self.add_token(&proof, "dpop", step);
+        Some(proof)
+    }
+
     /// Send a grant's token request, with a proof by the pending key if any.
     pub(crate) async fn send_grant_request(
         &mut self,
