@@ -11,6 +11,10 @@ then the code exchange at the token endpoint, authenticating as the client
 endpoint's JSON response on stdout, unchanged; exits non-zero with the
 reason on stderr when anything is off.
 
+When the client is DPoP-bound, refresh-conformance hands the proof it made
+for this grant in RC_DPOP_PROOF (RFC 9449 §4): it is sent as the code
+exchange's DPoP header, so the tokens are bound to a key the suite holds.
+
 Extra authorization-request parameters of the grant step (a scenario's
 `params`, e.g. a `nonce`) arrive form-encoded in RC_GRANT_PARAMS (set by
 refresh-conformance for command grant sources) and override the defaults.
@@ -135,6 +139,8 @@ def main() -> None:
 
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
     headers = {"content-type": "application/x-www-form-urlencoded"}
+    if os.environ.get("RC_DPOP_PROOF"):
+        headers["dpop"] = os.environ["RC_DPOP_PROOF"]
     if auth == "client_secret_basic":
         q = urllib.parse.quote
         headers["authorization"] = "Basic " + base64.b64encode(f"{q(client_id, safe='')}:{q(secret, safe='')}".encode()).decode()

@@ -3,7 +3,9 @@
     python3 render-realms.py OUTDIR CONFIG...
 
 Reads realm.json (the base realm, with @NAME@ placeholders) and realms.json (each
-configuration's realm settings over the base), and writes OUTDIR/rc-<config>.json,
+configuration's realm settings over the base; its "clientAttributes" object is
+not a realm setting but attributes added to every client of that realm), and
+writes OUTDIR/rc-<config>.json,
 the files `kc.sh start-dev --import-realm` imports. Placeholders come from the
 environment: RC_KC_MAIN_SECRET, RC_KC_POST_SECRET, RC_KC_OTHER_SECRET,
 RC_KC_ALICE_PASSWORD (test values, interop/.work/env) and RC_KC_PKJWT_CERT (the
@@ -59,9 +61,12 @@ def main() -> None:
             text = text.replace(f"@{name}@", json.dumps(value)[1:-1])
         realm = json.loads(text)
         realm.pop("_comment", None)
+        own = dict(settings[config])
+        attributes = own.pop("clientAttributes", {})
         for client in realm["clients"]:
             client.setdefault("protocolMappers", []).extend(audience_mappers())
-        realm.update({k: v for k, v in settings[config].items() if not k.startswith("_")})
+            client.setdefault("attributes", {}).update(attributes)
+        realm.update({k: v for k, v in own.items() if not k.startswith("_")})
         tmp = out / f".rc-{config}.json.tmp"
         tmp.write_text(json.dumps(realm, indent=2))
         tmp.replace(out / f"rc-{config}.json")

@@ -15,7 +15,7 @@
 # unzipped once into interop/.work/keycloak-$KC_VERSION; a second run neither
 # downloads nor unzips. Keycloak 26 needs Java 21+: the JDK is $RC_KC_JAVA_HOME
 # (default: the Temurin 25 JDK under /usr/lib/jvm). Heap: $RC_KC_HEAP.
-CONFIGS="default revoke0 revoke1 offline short"
+CONFIGS="default revoke0 revoke1 offline short dpop"
 KC_VERSION="26.7.3"
 KC_HOME="$WORK/keycloak-$KC_VERSION"
 OURS="$KC_HOME/bin/"   # in kc.sh's command line, and in java's (-Dkc.home.dir=$KC_HOME/bin/..)

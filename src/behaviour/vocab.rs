@@ -171,6 +171,18 @@ impl Value {
         }
     }
 
+    /// The value as a TOML literal for a target file's `[behaviour]` (what
+    /// `init` and `probe` print): durations in their largest whole unit
+    /// ("7d", "90s"), text quoted and escaped.
+    pub(crate) fn toml_literal(&self) -> String {
+        match self {
+            Value::Bool(b) => b.to_string(),
+            Value::Count(n) => n.to_string(),
+            Value::Duration(d) => toml::Value::String(duration_text(*d)).to_string(),
+            Value::Text(t) => toml::Value::String(t.clone()).to_string(),
+        }
+    }
+
     /// "flag" in a `when` condition: true, or stated and not `never`/`none`/zero.
     pub(crate) fn truthy(&self) -> bool {
         match self {
@@ -258,4 +270,40 @@ pub(crate) fn unknown_key_message(key: &str) -> String {
         crate::doc::suggest(key, &known),
         known.join(", ")
     )
+}
+
+/// A duration as a target file writes it: the largest whole unit.
+pub(crate) fn duration_text(d: Duration) -> String {
+    match d.as_secs() {
+        0 => "0s".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_written_in_their_largest_whole_unit() {
+        assert_eq!(duration_text(Duration::from_secs(3600)), "1h");
+        assert_eq!(duration_text(Duration::from_secs(604_800)), "7d");
+        assert_eq!(duration_text(Duration::from_secs(90)), "90s");
+        assert_eq!(duration_text(Duration::from_secs(120)), "2m");
+        assert_eq!(
+            Value::Duration(Duration::from_secs(300)).toml_literal(),
+            "\"5m\""
+        );
+    }
+
+    #[test]
+    fn text_literals_are_escaped_toml_that_reads_back() {
+        let v = Value::Text("say \"hi\" \\ now".into());
+        let line = format!("k = {}", v.toml_literal());
+        let back: toml::Table = toml::from_str(&line).unwrap();
+        assert_eq!(back["k"].as_str(), Some("say \"hi\" \\ now"));
+    }
 }

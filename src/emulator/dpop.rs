@@ -34,12 +34,16 @@ pub(crate) struct Proof {
 }
 
 fn bad(why: impl Into<String>) -> OAuthError {
-    OAuthError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_dpop_proof",
-        Cause::DpopProof,
-        why,
-    )
+    invalid_dpop_proof(Cause::DpopProof, why)
+}
+
+/// No proof where one is needed, or one by the wrong key.
+fn unbound(why: impl Into<String>) -> OAuthError {
+    invalid_dpop_proof(Cause::DpopUnbound, why)
+}
+
+fn invalid_dpop_proof(cause: Cause, why: impl Into<String>) -> OAuthError {
+    OAuthError::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", cause, why)
 }
 
 /// The request's proof, checked; None when it carries none. `now_ms` is the
@@ -137,7 +141,7 @@ pub(crate) fn require(app: &App, client: &Client, proof: Option<&Proof>) -> Resu
         && proof.is_none()
         && !app.defects.quirk(Quirk::DpopProofNotRequired)
     {
-        return Err(bad("this client must send a DPoP proof (RFC 9449 §5)"));
+        return Err(unbound("this client must send a DPoP proof (RFC 9449 §5)"));
     }
     Ok(())
 }
@@ -152,10 +156,10 @@ pub(crate) fn check_binding(
         return Ok(());
     };
     match proof {
-        None if !app.defects.quirk(Quirk::DpopProofNotRequired) => Err(bad(
+        None if !app.defects.quirk(Quirk::DpopProofNotRequired) => Err(unbound(
             "the refresh token is DPoP-bound: a proof is required (RFC 9449 §5)",
         )),
-        Some(p) if p.jkt != bound && !app.defects.quirk(Quirk::DpopAnyKey) => Err(bad(
+        Some(p) if p.jkt != bound && !app.defects.quirk(Quirk::DpopAnyKey) => Err(unbound(
             "the proof's key is not the one the refresh token is bound to (RFC 9449 §5)",
         )),
         _ => Ok(()),

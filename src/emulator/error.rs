@@ -30,8 +30,11 @@ pub(crate) enum Cause {
     UnknownScope,
     /// Bad or replayed code, PKCE mismatch.
     BadGrant,
-    /// A missing, invalid or wrongly keyed DPoP proof (RFC 9449 §5).
+    /// An invalid DPoP proof (RFC 9449 §4.3).
     DpopProof,
+    /// A proof missing where one is required, or by a key other than the
+    /// refresh token's (§5).
+    DpopUnbound,
     /// The password grant's username or password is wrong.
     BadCredentials,
     /// A DPoP proof without a nonce this server issued and still honours (§8).

@@ -7,28 +7,6 @@ use super::observe::Line;
 use crate::behaviour::{vocab::VOCABULARY, BehaviourSet, Stated, Value};
 use std::time::Duration;
 
-/// A duration as the vocabulary writes it: the largest whole unit.
-pub(crate) fn duration_text(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0 => "0s".into(),
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
-}
-
-/// The value as TOML.
-fn literal(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Count(n) => n.to_string(),
-        Value::Duration(d) => format!("\"{}\"", duration_text(*d)),
-        Value::Text(t) => format!("\"{t}\""),
-    }
-}
-
 /// The first word of a source: its link, seed or clause.
 fn cite(s: &Stated) -> String {
     let src = s.source.as_deref().unwrap_or("no source");
@@ -86,7 +64,7 @@ fn compare(
             seen.clone(),
             format!(
                 "differs: profile says {} ({})",
-                literal(&doc.value).trim_matches('"'),
+                Value::toml_literal(&doc.value).trim_matches('"'),
                 cite(doc)
             ),
         )
@@ -111,7 +89,7 @@ pub(crate) fn render(
                 out.push_str(&format!(
                     "{} = {}  # seen: {}; {verdict}\n",
                     def.key,
-                    literal(&write),
+                    Value::toml_literal(&write),
                     l.note
                 ));
             }
@@ -121,7 +99,7 @@ pub(crate) fn render(
                     Some(d) => out.push_str(&format!(
                         "# {} = {}  # not seen: {why}; the profile's value ({})\n",
                         def.key,
-                        literal(&d.value),
+                        Value::toml_literal(&d.value),
                         cite(d)
                     )),
                     None => out.push_str(&format!("# {}: not seen: {why}\n", def.key)),
@@ -142,14 +120,6 @@ mod tests {
             source: Some("https://example.com/doc#x (a quote)".into()),
             unverified,
         }
-    }
-
-    #[test]
-    fn durations_are_written_in_their_largest_whole_unit() {
-        assert_eq!(duration_text(Duration::from_secs(3600)), "1h");
-        assert_eq!(duration_text(Duration::from_secs(604_800)), "7d");
-        assert_eq!(duration_text(Duration::from_secs(90)), "90s");
-        assert_eq!(duration_text(Duration::from_secs(120)), "2m");
     }
 
     #[test]

@@ -192,14 +192,6 @@ pub(super) fn public_block(init: Option<&InitClient>) -> String {
     out
 }
 
-fn toml_value(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Count(n) => n.to_string(),
-        Value::Duration(_) | Value::Text(_) => toml::Value::String(v.render()).to_string(),
-    }
-}
-
 fn example(key: &str, kind: Kind) -> String {
     match (key, kind) {
         ("access_token_ttl", _) => "\"1h\"".into(),
@@ -230,7 +222,7 @@ pub(super) fn behaviour_lines(t: &mut String, profile: &Profile) {
                     t,
                     "# {} = {}   # {note}",
                     def.key,
-                    toml_value(&stated.value)
+                    Value::toml_literal(&stated.value)
                 );
             }
             None => {
@@ -248,7 +240,7 @@ pub(super) fn behaviour_lines(t: &mut String, profile: &Profile) {
             let _ = writeln!(
                 t,
                 "# (profile {p} states {key} = {} for `{role}` clients; set it under [clients.{role}.behaviour])",
-                toml_value(&stated.value)
+                Value::toml_literal(&stated.value)
             );
         }
     }

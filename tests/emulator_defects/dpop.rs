@@ -185,6 +185,32 @@ defect_test!(dpop_jti_replay, "dpop-jti-replay", |d| {
     }
 });
 defect_test!(
+    dpop_proof_error_invalid_request,
+    "dpop-proof-error-invalid-request",
+    |d| {
+        // An invalid proof is still refused, only under another code; a proof
+        // by the wrong key (a binding error, not an invalid proof) keeps its code.
+        let stale = Claims {
+            iat_shift: -3600,
+            ..Default::default()
+        };
+        for (defects, code) in [(vec![], "invalid_dpop_proof"), (vec![d], "invalid_request")] {
+            let e = start(profile_with(""), &defects).await;
+            let g = e.grant("main", GRANTED).await.ok();
+            let p = Key::new().proof(&e, stale.clone());
+            refresh(&e, "main", g.str("refresh_token"), Some(p))
+                .await
+                .expect_error(400, code);
+            let key = Key::new();
+            let rt = bound_public_token(&e, &key).await;
+            let other = Key::new().proof(&e, Claims::default());
+            refresh(&e, "public", &rt, Some(other))
+                .await
+                .expect_error(400, "invalid_dpop_proof");
+        }
+    }
+);
+defect_test!(
     dpop_access_token_unbound,
     "dpop-access-token-unbound",
     |d| {

@@ -90,6 +90,7 @@ pub(crate) const CHECKED: &[&str] = &[
     "id-token-at-hash-wrong",
     "dpop-nonce-ignored",
     "dpop-nonce-optional",
+    "dpop-proof-error-invalid-request",
 ];
 
 #[test]

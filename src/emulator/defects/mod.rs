@@ -200,6 +200,7 @@ registry! {
     dpop_confidential_bound,
     dpop_nonce_ignored,
     dpop_nonce_optional,
+    dpop_proof_error_invalid_request,
 }
 
 /// (name, description) of every defect, in catalog order.
