@@ -132,6 +132,28 @@ async fn grace_period() {
         .expect_error(400, "invalid_grant");
 }
 
+/// `grace_applies_to`: a token two generations back, inside its grace window,
+/// is accepted only when every used token keeps its own window (Ory Hydra).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grace_applies_to() {
+    for (value, accepted) in [("previous_token", false), ("every_used_token", true)] {
+        let e = emu(&format!(
+            "previous_refresh_token = \"valid_in_grace\"\ngrace_period = \"30s\"\ngrace_applies_to = \"{value}\""
+        ))
+        .await;
+        let g = e.grant("main", GRANTED).await.ok();
+        let r1 = e.refresh("main", g.str("refresh_token"), None).await.ok();
+        e.refresh("main", r1.str("refresh_token"), None).await.ok();
+        let two_back = e.refresh("main", g.str("refresh_token"), None).await;
+        assert_eq!(
+            two_back.status == 200,
+            accepted,
+            "{value}: {}",
+            two_back.text
+        );
+    }
+}
+
 /// Keycloak's Refresh Token Max Reuse: 1 + N uses of one refresh token, then
 /// refused (and, with reuse detection, the newest token dies too); its
 /// introspection stays active while uses remain.

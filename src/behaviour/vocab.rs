@@ -49,6 +49,11 @@ pub const VOCABULARY: &[KeyDef] = &[
         meaning: "how long valid_in_grace lasts",
     },
     KeyDef {
+        key: "grace_applies_to",
+        kind: Kind::Enum(&["previous_token", "every_used_token"]),
+        meaning: "which rotated-out tokens valid_in_grace covers: only the one the newest token replaced (Okta, django-oauth-toolkit), or each used token for its own grace_period (Ory Hydra)",
+    },
+    KeyDef {
         key: "refresh_token_max_reuse",
         kind: Kind::Count,
         meaning: "how many more times a used refresh token is accepted before it is invalidated (Keycloak's Refresh Token Max Reuse); 0: single use",

@@ -35,6 +35,9 @@ pub(crate) struct Behaviour {
     pub rotate: bool,
     pub previous: Previous,
     pub grace_ms: i64,
+    /// `grace_applies_to = every_used_token`: each used token keeps its own
+    /// grace window, older generations included (Ory Hydra).
+    pub grace_every_used: bool,
     /// `refresh_token_max_reuse`: with `Previous::Invalidated`, a used token
     /// is accepted this many more times (1 + max_reuse uses in all).
     pub max_reuse: u64,
@@ -100,6 +103,7 @@ impl Behaviour {
                 _ => Previous::Invalidated,
             },
             grace_ms: ms("grace_period", Duration::ZERO),
+            grace_every_used: text("grace_applies_to", "previous_token") == "every_used_token",
             max_reuse: get("refresh_token_max_reuse")
                 .and_then(Value::as_count)
                 .unwrap_or(0),

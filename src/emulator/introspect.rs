@@ -82,7 +82,7 @@ fn is_active(app: &App, t: &Token) -> bool {
                     let still_valid = match b.previous {
                         Previous::Valid => true,
                         Previous::ValidInGrace => {
-                            now - at <= b.grace_ms && super::refresh::in_grace_generation(app, t)
+                            now - at <= b.grace_ms && super::refresh::in_grace_generation(app, b, t)
                         }
                         Previous::Invalidated => state.uses <= b.max_reuse,
                     };

@@ -320,7 +320,7 @@ fn check(
     }
     match (state.status, b.previous) {
         (Status::Rotated { at }, Previous::ValidInGrace)
-            if now - at <= b.grace_ms && in_grace_generation(app, token) =>
+            if now - at <= b.grace_ms && in_grace_generation(app, b, token) =>
         {
             Ok(())
         }
@@ -332,9 +332,11 @@ fn check(
     }
 }
 
-/// Only the newest token's immediate predecessor keeps its grace window.
-pub(crate) fn in_grace_generation(app: &App, token: &Token) -> bool {
-    !token.family.superseded_twice(token.generation)
+/// Only the newest token's immediate predecessor keeps its grace window,
+/// unless the behaviour gives every used token its own.
+pub(crate) fn in_grace_generation(app: &App, b: &Behaviour, token: &Token) -> bool {
+    b.grace_every_used
+        || !token.family.superseded_twice(token.generation)
         || app.defects.quirk(Quirk::GraceForEveryGeneration)
 }
 
