@@ -141,10 +141,7 @@ async fn grace_applies_to() {
             "previous_refresh_token = \"valid_in_grace\"\ngrace_period = \"30s\"\ngrace_applies_to = \"{value}\""
         ))
         .await;
-        let g = e.grant("main", GRANTED).await.ok();
-        let r1 = e.refresh("main", g.str("refresh_token"), None).await.ok();
-        e.refresh("main", r1.str("refresh_token"), None).await.ok();
-        let two_back = e.refresh("main", g.str("refresh_token"), None).await;
+        let two_back = e.refresh_two_generations_back().await;
         assert_eq!(
             two_back.status == 200,
             accepted,

@@ -84,10 +84,7 @@ defect_test!(
     |d| {
         for (defects, accepted) in [(vec![], false), (vec![d], true)] {
             let e = start(profile("okta-org"), &defects).await;
-            let g = e.grant("main", GRANTED).await.ok();
-            let r1 = e.refresh("main", g.str("refresh_token"), None).await.ok();
-            e.refresh("main", r1.str("refresh_token"), None).await.ok();
-            let two_back = e.refresh("main", g.str("refresh_token"), None).await;
+            let two_back = e.refresh_two_generations_back().await;
             assert_eq!(
                 two_back.status == 200,
                 accepted,

@@ -272,6 +272,20 @@ impl Emu {
         self.token(client, &form).await
     }
 
+    /// A grant as `main`, two rotations, then the grant's refresh token
+    /// again: two generations back, still inside any grace window.
+    pub async fn refresh_two_generations_back(&self) -> Resp {
+        let g = self.grant("main", GRANTED).await.ok();
+        let r1 = self
+            .refresh("main", g.str("refresh_token"), None)
+            .await
+            .ok();
+        self.refresh("main", r1.str("refresh_token"), None)
+            .await
+            .ok();
+        self.refresh("main", g.str("refresh_token"), None).await
+    }
+
     pub async fn advance(&self, tokens: &[&str], seconds: f64) -> u64 {
         let r = self
             .send(
