@@ -150,11 +150,7 @@ impl BehaviourView {
     pub(crate) fn unknown_reason(&self, key: &str) -> String {
         match self.values.get(key) {
             Some(s) if s.unverified && self.live => {
-                let line = match &s.value {
-                    Value::Bool(b) => format!("{key} = {b}"),
-                    Value::Count(n) => format!("{key} = {n}"),
-                    other => format!("{key} = \"{}\"", other.render()),
-                };
+                let line = format!("{key} = {}", s.value.toml_literal());
                 format!(
                     "behaviour `{key}` is unverified in the profile and the target does not state it (check it on your tenant, then add `{line}` or the value you found to the target's [behaviour])"
                 )
