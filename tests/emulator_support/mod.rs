@@ -319,6 +319,18 @@ impl Emu {
         self.as_client("/oauth2/revoke", client, &[("token", token)], real_now())
             .await
     }
+
+    /// Introspection of `token` with no client authentication at all.
+    pub async fn introspect_anonymously(&self, token: &str) -> Resp {
+        self.post_form("/oauth2/introspect", &[("token", token)], None)
+            .await
+    }
+
+    /// Revocation of `token` with no client authentication at all.
+    pub async fn revoke_anonymously(&self, token: &str) -> Resp {
+        self.post_form("/oauth2/revoke", &[("token", token)], None)
+            .await
+    }
 }
 
 pub fn rand_id() -> u128 {
