@@ -11,6 +11,7 @@
 # refresh. Goal on a 2-core machine: >= 20 000 refreshes/s, 0 errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 secs=${1:-10}
 conns=${2:-16}
 threads=${3:-2}
@@ -18,15 +19,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 
 cargo build --release --quiet --bin refresh-conformance
 log=$(mktemp)
-./target/release/refresh-conformance emulate --profile bench/emulator-load.profile.toml --port 0 >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 100); do
-  base=$(sed -n 's/^issuer \/ base URL: //p' "$log")
-  [ -n "$base" ] && break
-  sleep 0.1
-done
-[ -n "$base" ] || { cat "$log" >&2; exit 1; }
+trap 'kill ${pid:-} 2>/dev/null; rm -f "$log"' EXIT
+start_emulator ./target/release/refresh-conformance bench/emulator-load.profile.toml "$log"
 
 grant=$(curl -sf -u main:main-secret -d grant_type=password -d username=alice -d password=alice-password \
   --data-urlencode "scope=openid offline_access profile read" "$base/oauth2/token")

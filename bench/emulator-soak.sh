@@ -19,6 +19,7 @@
 # RSS growth per million refreshes measured after the 100 000 mark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 secs=${1:-60}
 conns=${2:-16}
 threads=${3:-2}
@@ -30,16 +31,9 @@ if [ -z "${BIN:-}" ]; then
 fi
 log=$(mktemp)
 samples=$(mktemp)
-"$BIN" emulate --profile bench/emulator-soak.profile.toml --port 0 >"$log" 2>&1 &
-pid=$!
 sampler=
-trap 'kill $pid $sampler 2>/dev/null; rm -f "$log" "$log.rot" "$samples"' EXIT
-for _ in $(seq 100); do
-  base=$(sed -n 's/^issuer \/ base URL: //p' "$log")
-  [ -n "$base" ] && break
-  sleep 0.1
-done
-[ -n "$base" ] || { cat "$log" >&2; exit 1; }
+trap 'kill ${pid:-} $sampler 2>/dev/null; rm -f "$log" "$log.rot" "$samples"' EXIT
+start_emulator "$BIN" bench/emulator-soak.profile.toml "$log"
 
 grant() { # client:secret -> a refresh token of a new family
   curl -sf -u "$1" -d grant_type=password -d username=alice -d password=alice-password \

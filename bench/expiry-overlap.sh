@@ -13,6 +13,7 @@
 #    time, nothing sleeps): `run -q`, median wall time of N runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 K=${1:-8}
 N=${2:-5}
 SKEW=1   # --clock-skew in seconds
@@ -22,15 +23,8 @@ cargo build --release --quiet --bin refresh-conformance
 bin=./target/release/refresh-conformance
 work=$(mktemp -d)
 log=$work/emulator.log
-$bin emulate --profile bench/expiry-overlap.profile.toml --port 0 >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-  base=$(sed -n 's/^issuer \/ base URL: //p' "$log")
-  [ -n "$base" ] && break
-  sleep 0.1
-done
-[ -n "$base" ] || { cat "$log" >&2; exit 1; }
+trap 'kill ${pid:-} 2>/dev/null; rm -rf "$work"' EXIT
+start_emulator "$bin" bench/expiry-overlap.profile.toml "$log"
 
 # A live-style target: no emulator_control, so waits sleep for real.
 cat >"$work/target.toml" <<TOML

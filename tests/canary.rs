@@ -226,7 +226,6 @@ fn the_scan_finds_every_planted_form() {
 }
 
 fn emulator_config(dir: &Path) -> String {
-    let path = dir.join("emulator.toml");
     let toml_str = |s: &str| toml::Value::String(s.to_string()).to_string();
     let text = format!(
         r#"[[clients]]
@@ -282,8 +281,7 @@ bytes = {TOKEN_BYTES}
                 .to_string()
         ),
     );
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "emulator.toml", &text)
 }
 
 /// The `public` client needs the authorization_code source, which only an
@@ -347,19 +345,17 @@ fn targets(dir: &Path, base: &str, virtual_clock: bool, tag: &str) -> Vec<String
         .iter()
         .map(|(kind, main)| {
             let name = format!("canary-{tag}-{kind}");
-            let path = dir.join(format!("{name}.toml"));
             let text = format!(
                 "name = \"{name}\"\nprofile = \"okta\"\nissuer = \"{base}\"\nemulator_control = {virtual_clock}\n\n[behaviour]\nscope_on_refresh = \"honoured\"\nintrospects_refresh_tokens = true\nrevocation_revokes_access_tokens = true\n\n[clients.main]\n{main}\n{SHARED}{}",
                 if virtual_clock { PUBLIC } else { "" }
             );
-            std::fs::write(&path, text).unwrap();
-            path.display().to_string()
+            write_file(dir, &format!("{name}.toml"), &text)
         })
         .collect()
 }
 
 fn env() -> BTreeMap<String, String> {
-    [
+    env_of(&[
         ("CANARY_MAIN_SECRET", MAIN_SECRET),
         ("CANARY_POST_SECRET", POST_SECRET),
         ("CANARY_OTHER_SECRET", OTHER_SECRET),
@@ -368,10 +364,7 @@ fn env() -> BTreeMap<String, String> {
         ("GRANT_CLIENT_SECRET", POST_SECRET),
         ("GRANT_PASSWORD", PASSWORD),
         ("NO_PROXY", "127.0.0.1,localhost"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    ])
 }
 
 /// Report flags `run` offers in this build, each with the file it writes.

@@ -4,21 +4,10 @@
 mod support;
 
 use refresh_conformance::record::{FailKind, Outcome};
-use refresh_conformance::redact::Redactor;
-use refresh_conformance::run::env::{RunEnv, RunOptions};
+use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::scenario::load::load_text;
 use std::sync::Arc;
 use support::*;
-
-fn env_for(target: refresh_conformance::target::Target) -> RunEnv {
-    RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        RunOptions::default(),
-    )
-    .unwrap()
-}
 
 const RACE: &str = r#"
 id = "t/race"
@@ -65,7 +54,7 @@ fn forks_from_the_second_grant() -> Script {
 #[tokio::test]
 async fn a_race_in_rounds_catches_a_fork_the_first_round_missed() {
     let idp = start(forks_from_the_second_grant()).await;
-    let env = env_for(target_for(&idp.base_url, PROFILE));
+    let env = env_for(target_for(&idp.base_url, PROFILE), RunOptions::default());
     let s = load_text("t.toml", RACE, false, false).unwrap();
     let r = refresh_conformance::run::execute(&env, &s, "test-idp/t/race".into(), None).await;
     assert_eq!(
@@ -109,7 +98,7 @@ async fn a_race_goes_out_on_connections_opened_beforehand() {
             },
         );
     let idp = start(script).await;
-    let env = env_for(target_for(&idp.base_url, PROFILE));
+    let env = env_for(target_for(&idp.base_url, PROFILE), RunOptions::default());
     let plain = r#"
 id = "t/race"
 title = "race"

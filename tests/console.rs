@@ -183,7 +183,6 @@ fn the_flags_of_cargo_test_keep_working_and_a_trial_not_run_is_never_a_pass() {
 
 /// A target file for an `emulate` child served live: waits really sleep.
 fn live_target(dir: &Path, base_url: &str) -> String {
-    let path = dir.join("tty.toml");
     let text = format!(
         r#"name = "tty"
 profile = "okta"
@@ -200,8 +199,7 @@ username = "alice"
 password = {{ env = "TTY_TEST_PASSWORD" }}
 "#
     );
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "tty.toml", &text)
 }
 
 /// `t/short` ends while `t/long` still waits: its line is printed while the

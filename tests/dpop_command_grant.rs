@@ -41,22 +41,17 @@ command = ["{script}", "{{{{token_endpoint}}}}", "{{{{client.id}}}}", "{{{{scope
 "#,
         script = script.display()
     );
-    let path = dir.join("dpop-command.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "dpop-command.toml", &text)
 }
 
 fn env(send_dpop: bool) -> BTreeMap<String, String> {
-    [
+    env_of(&[
         ("LIVE_POST_SECRET", "post-secret"),
         ("GRANT_CLIENT_SECRET", "post-secret"),
         ("GRANT_PASSWORD", "alice-password"),
         ("GRANT_SEND_DPOP", if send_dpop { "yes" } else { "no" }),
         ("NO_PROXY", "127.0.0.1,localhost"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    ])
 }
 
 /// The `dpop/` verdicts of a run of the target with the command sending the

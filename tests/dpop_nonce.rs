@@ -9,8 +9,7 @@ use axum::http::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use refresh_conformance::record::Outcome;
-use refresh_conformance::redact::Redactor;
-use refresh_conformance::run::env::{RunEnv, RunOptions};
+use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::scenario::load::load_text;
 use refresh_conformance::target::DpopAlg;
 use std::sync::Arc;
@@ -60,13 +59,7 @@ async fn a_nonce_challenge_is_answered_once_and_the_nonce_remembered() {
     let idp = start(Arc::new(demands_nonce)).await;
     let mut target = target_for(&idp.base_url, PROFILE);
     target.clients.get_mut("main").unwrap().dpop = Some(DpopAlg::Es256);
-    let env = RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        RunOptions::default(),
-    )
-    .unwrap();
+    let env = env_for(target, RunOptions::default());
     let s = load_text("t.toml", GRANT_AND_REFRESH, false, false).unwrap();
     let r = refresh_conformance::run::execute(&env, &s, "test-idp/t".into(), None).await;
     assert_eq!(r.outcome, Outcome::Pass, "{}", r.details());

@@ -50,12 +50,6 @@ username = "alice"
 password = { env = "LIVE_PASSWORD" }
 "#;
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
 /// Endpoints by discovery (`issuer`), or written out.
 fn endpoints(base: &str, discover: bool) -> String {
     if discover {
@@ -74,11 +68,11 @@ fn target(dir: &Path, name: &str, base: &str, discover: bool, main: &str) -> Str
         "name = \"{name}\"\nprofile = \"{PROFILE}\"\n{}emulator_control = true\n{BEHAVIOUR}\n{main}\n{OTHER_AND_PUBLIC}",
         endpoints(base, discover)
     );
-    write(dir, name, &text)
+    write_file(dir, &format!("{name}.toml"), &text)
 }
 
 fn secrets() -> BTreeMap<String, String> {
-    [
+    env_of(&[
         ("LIVE_MAIN_SECRET", "main-secret"),
         ("LIVE_OTHER_SECRET", "other-secret"),
         ("LIVE_POST_SECRET", "post-secret"),
@@ -87,10 +81,7 @@ fn secrets() -> BTreeMap<String, String> {
         ("GRANT_CLIENT_SECRET", "post-secret"),
         ("GRANT_PASSWORD", "alice-password"),
         ("NO_PROXY", "127.0.0.1,localhost"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    ])
 }
 
 /// Scenario id → verdict of `target` in a JUnit file's verdicts.

@@ -24,17 +24,6 @@ refresh = { token = "{{grant.refresh_token}}" }
 expect = { status = 200, content_type = "application/json", present = ["access_token"] }
 "#;
 
-/// What trials against `target` share, with its own redactor and 4 permits.
-fn env_for(target: refresh_conformance::target::Target, opts: RunOptions) -> RunEnv {
-    RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        opts,
-    )
-    .unwrap()
-}
-
 async fn run_one(
     script: Script,
     scenario: &str,

@@ -7,8 +7,7 @@ mod support;
 
 use refresh_conformance::behaviour::Profile;
 use refresh_conformance::record::{Outcome, TrialRecord};
-use refresh_conformance::redact::Redactor;
-use refresh_conformance::run::env::{RunEnv, RunOptions};
+use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::run::trial::Trial;
 use refresh_conformance::scenario::load::{load_text, Scenario};
 use refresh_conformance::target::{emulated, Target};
@@ -29,16 +28,6 @@ granted = "openid offline_access read"
 
 fn scenario(text: &str) -> Scenario {
     load_text("t.toml", text, false, false).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-fn env_for(target: Target, opts: RunOptions) -> RunEnv {
-    RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        opts,
-    )
-    .unwrap()
 }
 
 async fn run_live(script: Script, text: &str, opts: RunOptions) -> (TrialRecord, TestIdp) {

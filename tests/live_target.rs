@@ -9,7 +9,6 @@ use live_support::*;
 use std::collections::BTreeMap;
 
 fn target_file(dir: &std::path::Path, name: &str, base: &str, main: &str) -> String {
-    let path = dir.join(format!("{name}.toml"));
     let text = format!(
         r#"name = "{name}"
 profile = "okta"
@@ -25,8 +24,7 @@ username = "alice"
 password = {{ env = "LIVE_TEST_PASSWORD" }}
 "#
     );
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, &format!("{name}.toml"), &text)
 }
 
 /// One set-up mistake, one error: the first trial using the client is the

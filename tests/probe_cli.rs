@@ -13,15 +13,12 @@ use std::path::Path;
 const PROFILE: &str = "ory-hydra";
 
 fn env(password: &str) -> BTreeMap<String, String> {
-    [
+    env_of(&[
         ("PROBE_MAIN_SECRET", "main-secret"),
         ("PROBE_OTHER_SECRET", "other-secret"),
         ("PROBE_PASSWORD", password),
         ("NO_PROXY", "127.0.0.1,localhost"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    ])
 }
 
 fn target(dir: &Path, endpoints: &str) -> String {
@@ -46,9 +43,7 @@ auth = "client_secret_basic"
 secret = {{ env = "PROBE_OTHER_SECRET" }}
 "#
     );
-    let path = dir.join("probed.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "probed.toml", &text)
 }
 
 fn probe(path: &str, extra: &[&str], password: &str) -> RunOutput {

@@ -67,9 +67,11 @@ fn short_profile(dir: &Path, name: &str) -> String {
             }
         }
     }
-    let path = dir.join(format!("{name}-short.toml"));
-    std::fs::write(&path, toml::to_string(&t).unwrap()).unwrap();
-    path.display().to_string()
+    write_file(
+        dir,
+        &format!("{name}-short.toml"),
+        &toml::to_string(&t).unwrap(),
+    )
 }
 
 /// `init --profile NAME` as printed, its optional clients uncommented.
@@ -116,9 +118,7 @@ fn emulator_config(dir: &Path, roles: &[(String, String)]) -> String {
         }
     }
     text.push_str("[[users]]\nusername = \"alice\"\npassword = \"alice-password\"\n");
-    let path = dir.join("emulator.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "emulator.toml", &text)
 }
 
 /// The template filled in: the emulator's URL for the issuer and every

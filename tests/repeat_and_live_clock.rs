@@ -9,8 +9,7 @@ use base64::Engine;
 use refresh_conformance::emulator::EmulatedClient;
 use refresh_conformance::oauth::AuthMethod;
 use refresh_conformance::record::{Outcome, TrialRecord};
-use refresh_conformance::redact::Redactor;
-use refresh_conformance::run::env::{RunEnv, RunOptions};
+use refresh_conformance::run::env::RunOptions;
 use refresh_conformance::scenario::load::load_text;
 use refresh_conformance::target::emulated;
 use refresh_conformance::target::Target;
@@ -45,13 +44,7 @@ expect = { status = 200 }
 
 async fn run(target: Target, text: &str) -> TrialRecord {
     let scenario = load_text("t.toml", text, false, false).unwrap_or_else(|e| panic!("{e:?}"));
-    let env = RunEnv::new(
-        target,
-        Arc::new(Redactor::new()),
-        refresh_conformance::run::permits::Permits::new(4),
-        RunOptions::default(),
-    )
-    .unwrap();
+    let env = env_for(target, RunOptions::default());
     refresh_conformance::run::execute(&env, &scenario, "test-idp/t".into(), None).await
 }
 

@@ -19,9 +19,7 @@ defect_test!(
     |d| {
         let e = with("okta", d).await;
         let g = e.grant("main", GRANTED).await.ok();
-        let r = e
-            .post_form("/oauth2/revoke", &[("token", g.str("refresh_token"))], None)
-            .await;
+        let r = e.revoke_anonymously(g.str("refresh_token")).await;
         assert_eq!(r.status, 200, "{}", r.text);
         e.refresh("main", g.str("refresh_token"), None)
             .await
@@ -34,13 +32,7 @@ defect_test!(
     |d| {
         let e = with("okta", d).await;
         let g = e.grant("main", GRANTED).await.ok();
-        let r = e
-            .post_form(
-                "/oauth2/introspect",
-                &[("token", g.str("access_token"))],
-                None,
-            )
-            .await;
+        let r = e.introspect_anonymously(g.str("access_token")).await;
         assert_eq!(r.status, 200, "{}", r.text);
         assert_eq!(r.json["active"], true);
     }

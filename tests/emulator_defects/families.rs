@@ -4,29 +4,8 @@ use super::*;
 
 /// Authorize as `public`, then exchange the code: (the code, the token response).
 async fn code_and_tokens(e: &Emu) -> (String, Resp) {
-    let verifier = "a-long-enough-code-verifier-for-pkce-0123456789";
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
-    let q = [
-        ("response_type", "code"),
-        ("client_id", "public"),
-        ("scope", GRANTED),
-        ("code_challenge", challenge.as_str()),
-        ("code_challenge_method", "S256"),
-        ("username", "alice"),
-        ("password", "alice-password"),
-    ];
-    let r = e
-        .send(e.http.get(e.url("/oauth2/authorize")).query(&q))
-        .await;
-    let location = url::Url::parse(r.header("location").unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .to_string();
-    let tokens = exchange(e, &code, verifier).await;
+    let code = e.authorize(GRANTED, None).await;
+    let tokens = exchange(e, &code, CODE_VERIFIER).await;
     (code, tokens)
 }
 
@@ -40,22 +19,18 @@ async fn exchange(e: &Emu, code: &str, verifier: &str) -> Resp {
     e.token("public", &form).await
 }
 
-const VERIFIER: &str = "a-long-enough-code-verifier-for-pkce-0123456789";
-
-use base64::Engine;
-
 defect_test!(code_reuse_accepted, "code-reuse-accepted", |d| {
     let e = with("okta", d).await;
     let (code, first) = code_and_tokens(&e).await;
     first.ok();
-    exchange(&e, &code, VERIFIER).await.ok();
+    exchange(&e, &code, CODE_VERIFIER).await.ok();
 });
 defect_test!(code_reuse_keeps_tokens, "code-reuse-keeps-tokens", |d| {
     for (defects, survives) in [(vec![], false), (vec![d], true)] {
         let e = start(profile("okta"), &defects).await;
         let (code, first) = code_and_tokens(&e).await;
         let first = first.ok();
-        exchange(&e, &code, VERIFIER)
+        exchange(&e, &code, CODE_VERIFIER)
             .await
             .expect_error(400, "invalid_grant");
         let r = e.refresh("public", first.str("refresh_token"), None).await;

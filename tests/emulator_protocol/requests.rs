@@ -188,17 +188,9 @@ pub(crate) async fn virtual_time_advances_only_the_named_family() {
 pub(crate) async fn revocation_and_introspection_require_client_authentication() {
     let e = okta().await;
     let g = e.grant("main", GRANTED).await.ok();
-    let r = e
-        .post_form(
-            "/oauth2/introspect",
-            &[("token", g.str("access_token"))],
-            None,
-        )
-        .await;
+    let r = e.introspect_anonymously(g.str("access_token")).await;
     assert_eq!(r.status, 401);
-    let r = e
-        .post_form("/oauth2/revoke", &[("token", g.str("refresh_token"))], None)
-        .await;
+    let r = e.revoke_anonymously(g.str("refresh_token")).await;
     assert_eq!(r.status, 401);
     // Another client's revocation request leaves my token alone.
     assert_eq!(e.revoke("other", g.str("refresh_token")).await.status, 200);

@@ -10,6 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const GRANTED: &str = "openid offline_access profile read";
 pub const NARROWER: &str = "openid offline_access";
+/// The PKCE code verifier of the `public` client's authorizations.
+pub const CODE_VERIFIER: &str = "a-long-enough-code-verifier-for-pkce-0123456789";
 
 pub struct Emu {
     pub base: String,
@@ -223,10 +225,11 @@ impl Emu {
         .await
     }
 
-    pub async fn code_grant(&self, scope: &str, nonce: Option<&str>) -> Resp {
-        let verifier = "a-long-enough-code-verifier-for-pkce-0123456789";
-        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    /// Authorize as `public` (alice, PKCE with `CODE_VERIFIER`): the code.
+    pub async fn authorize(&self, scope: &str, nonce: Option<&str>) -> String {
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+            <sha2::Sha256 as sha2::Digest>::digest(CODE_VERIFIER.as_bytes()),
+        );
         let mut q = vec![
             ("response_type", "code"),
             ("client_id", "public"),
@@ -246,19 +249,23 @@ impl Emu {
             .await;
         assert_eq!(r.status, 302, "authorize: {}", r.text);
         let location = url::Url::parse(r.header("location").unwrap()).unwrap();
-        let code = location
+        location
             .query_pairs()
             .find(|(k, _)| k == "code")
             .unwrap()
             .1
-            .to_string();
+            .to_string()
+    }
+
+    pub async fn code_grant(&self, scope: &str, nonce: Option<&str>) -> Resp {
+        let code = self.authorize(scope, nonce).await;
         self.token(
             "public",
             &[
                 ("grant_type", "authorization_code"),
                 ("code", &code),
                 ("redirect_uri", "http://127.0.0.1/callback"),
-                ("code_verifier", verifier),
+                ("code_verifier", CODE_VERIFIER),
             ],
         )
         .await
@@ -317,6 +324,18 @@ impl Emu {
 
     pub async fn revoke(&self, client: &str, token: &str) -> Resp {
         self.as_client("/oauth2/revoke", client, &[("token", token)], real_now())
+            .await
+    }
+
+    /// Introspection of `token` with no client authentication at all.
+    pub async fn introspect_anonymously(&self, token: &str) -> Resp {
+        self.post_form("/oauth2/introspect", &[("token", token)], None)
+            .await
+    }
+
+    /// Revocation of `token` with no client authentication at all.
+    pub async fn revoke_anonymously(&self, token: &str) -> Resp {
+        self.post_form("/oauth2/revoke", &[("token", token)], None)
             .await
     }
 }

@@ -16,6 +16,22 @@ pub fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
+/// Writes `text` to `dir/name` (a target, emulator config or scenario file)
+/// and gives its path as the CLI takes it.
+pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// Environment variables for `cli`, from `(name, value)` pairs.
+pub fn env_of(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// A running `refresh-conformance emulate` child; killed (by its PID) on drop.
 pub struct Emulator {
     pub child: Child,

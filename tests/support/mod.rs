@@ -7,6 +7,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
 use refresh_conformance::behaviour::Profile;
 use refresh_conformance::emulator::EmulatedClient;
+use refresh_conformance::redact::Redactor;
+use refresh_conformance::run::env::{RunEnv, RunOptions};
+use refresh_conformance::run::permits::Permits;
 use refresh_conformance::target::{emulated, AuthMethod, Target};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -140,6 +143,12 @@ pub fn target_for(base_url: &str, profile_toml: &str) -> Target {
     t
 }
 
+/// What trials against `target` share: a redactor of its own and 4 HTTP
+/// permits.
+pub fn env_for(target: Target, opts: RunOptions) -> RunEnv {
+    RunEnv::new(target, Arc::new(Redactor::new()), Permits::new(4), opts).unwrap()
+}
+
 pub const PROFILE: &str = r#"
 name = "test"
 [behaviour]
@@ -159,7 +168,6 @@ pub fn run_catalog(
     scenarios: &Arc<Vec<refresh_conformance::scenario::Scenario>>,
     defects: &[String],
 ) -> Vec<refresh_conformance::record::TrialRecord> {
-    use refresh_conformance::run::env::{RunEnv, RunOptions};
     rt.block_on(async {
         let permits = refresh_conformance::run::permits::Permits::new(32);
         let mut set = tokio::task::JoinSet::new();
