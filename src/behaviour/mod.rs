@@ -132,17 +132,7 @@ impl BehaviourView {
         if self.live && stated.unverified {
             return None;
         }
-        Some(match (&stated.value, key) {
-            (Value::Text(s), "new_refresh_token") if s == "public_clients" => Value::Text(
-                if self.client_is_public {
-                    "always"
-                } else {
-                    "never"
-                }
-                .into(),
-            ),
-            (v, _) => v.clone(),
-        })
+        Some(stated.value.for_client(key, self.client_is_public))
     }
 
     /// Why `key` is unknown, for skip reasons: with the exact line that

@@ -188,6 +188,18 @@ impl Value {
         }
     }
 
+    /// The value `key` has for one client: `new_refresh_token =
+    /// "public_clients"` becomes `always` for a public client and `never`
+    /// for a confidential one; every other value is itself.
+    pub(crate) fn for_client(&self, key: &str, public: bool) -> Value {
+        match (self, key) {
+            (Value::Text(s), "new_refresh_token") if s == "public_clients" => {
+                Value::Text(if public { "always" } else { "never" }.into())
+            }
+            (v, _) => v.clone(),
+        }
+    }
+
     /// "flag" in a `when` condition: true, or stated and not `never`/`none`/zero.
     pub(crate) fn truthy(&self) -> bool {
         match self {

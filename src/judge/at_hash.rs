@@ -46,12 +46,10 @@ pub(crate) fn check(
 }
 
 fn header_alg(jwt: &str) -> Option<String> {
-    let header = jwt.split('.').next()?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(header.trim_end_matches('='))
-        .ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("alg")?.as_str().map(str::to_string)
+    super::id_token::header(jwt)?
+        .get("alg")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The left half of the digest the alg names (EdDSA: SHA-512, as OIDC's

@@ -48,12 +48,7 @@ fn compare(
     let Some(doc) = documented else {
         return (seen.clone(), "the profile states no value".into());
     };
-    let resolved = match (&doc.value, line.key) {
-        (Value::Text(t), "new_refresh_token") if t == "public_clients" => {
-            Value::Text(if public { "always" } else { "never" }.into())
-        }
-        (v, _) => v.clone(),
-    };
+    let resolved = doc.value.for_client(line.key, public);
     if same(seen, line.range, &resolved) {
         (
             doc.value.clone(),
@@ -64,7 +59,7 @@ fn compare(
             seen.clone(),
             format!(
                 "differs: profile says {} ({})",
-                Value::toml_literal(&doc.value).trim_matches('"'),
+                doc.value.toml_literal().trim_matches('"'),
                 cite(doc)
             ),
         )
@@ -89,7 +84,7 @@ pub(crate) fn render(
                 out.push_str(&format!(
                     "{} = {}  # seen: {}; {verdict}\n",
                     def.key,
-                    Value::toml_literal(&write),
+                    write.toml_literal(),
                     l.note
                 ));
             }
@@ -99,7 +94,7 @@ pub(crate) fn render(
                     Some(d) => out.push_str(&format!(
                         "# {} = {}  # not seen: {why}; the profile's value ({})\n",
                         def.key,
-                        Value::toml_literal(&d.value),
+                        d.value.toml_literal(),
                         cite(d)
                     )),
                     None => out.push_str(&format!("# {}: not seen: {why}\n", def.key)),

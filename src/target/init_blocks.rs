@@ -5,7 +5,7 @@
 
 use crate::behaviour::profile_extras::{InitClient, InitTemplate, ENDPOINT_KEYS};
 use crate::behaviour::vocab::{Kind, VOCABULARY};
-use crate::behaviour::{Profile, Value};
+use crate::behaviour::Profile;
 use crate::oauth::AuthMethod;
 use std::fmt::Write;
 
@@ -222,7 +222,7 @@ pub(super) fn behaviour_lines(t: &mut String, profile: &Profile) {
                     t,
                     "# {} = {}   # {note}",
                     def.key,
-                    Value::toml_literal(&stated.value)
+                    stated.value.toml_literal()
                 );
             }
             None => {
@@ -240,7 +240,7 @@ pub(super) fn behaviour_lines(t: &mut String, profile: &Profile) {
             let _ = writeln!(
                 t,
                 "# (profile {p} states {key} = {} for `{role}` clients; set it under [clients.{role}.behaviour])",
-                Value::toml_literal(&stated.value)
+                stated.value.toml_literal()
             );
         }
     }
