@@ -140,18 +140,10 @@ fn expected_fields(t: &Trial<'_>, step: &str) -> Vec<String> {
 /// (`{{step.code}}` and co.)? Decided before the grant, so a source that
 /// keeps no code costs no login.
 pub(crate) fn replays_code(scenario: &crate::scenario::Scenario, step: &str) -> bool {
-    fn strings<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
-        match v {
-            serde_json::Value::String(s) => out.push(s),
-            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-            _ => {}
-        }
-    }
     let steps = serde_json::to_value(&scenario.file.steps).unwrap_or_default();
     let mut texts = Vec::new();
-    strings(&steps, &mut texts);
-    texts.iter().any(|text| {
+    crate::scenario::validate::collect_strings(&steps, &mut Vec::new(), &mut texts);
+    texts.iter().any(|(_, text)| {
         crate::scenario::template::references(text)
             .unwrap_or_default()
             .iter()
@@ -159,4 +151,20 @@ pub(crate) fn replays_code(scenario: &crate::scenario::Scenario, step: &str) -> 
                 p.len() == 2 && p[0] == step && ["code", "code_verifier"].contains(&p[1].as_str())
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replays_code;
+
+    #[test]
+    fn only_a_scenario_that_sends_the_code_again_replays_its_grant() {
+        let all = crate::scenario::load::builtin().unwrap();
+        let by_id = |id: &str| all.iter().find(|s| s.file.id == id).unwrap();
+        assert!(replays_code(by_id("issuance/code-reuse-refused"), "grant"));
+        assert!(!replays_code(
+            by_id("rotation/new-refresh-token-issued"),
+            "grant"
+        ));
+    }
 }

@@ -11,6 +11,7 @@ use crate::behaviour::Condition;
 use crate::doc::{Doc, Located};
 use std::time::Duration;
 
+pub(crate) use step::collect_strings;
 pub use step::step_name;
 
 /// A concurrent group is bounded (a million requests is refused).

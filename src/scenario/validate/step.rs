@@ -243,8 +243,8 @@ fn check_roles(p: &mut Problems<'_>, at: &[String], step: &Step, name: &str) {
     }
 }
 
-/// Every string of a serialized step with its key path.
-fn collect_strings(
+/// Every string of a serialized step (or steps) with its key path.
+pub(crate) fn collect_strings(
     v: &serde_json::Value,
     at: &mut Vec<String>,
     out: &mut Vec<(Vec<String>, String)>,
