@@ -46,7 +46,7 @@ pub(crate) fn check(
 }
 
 fn header_alg(jwt: &str) -> Option<String> {
-    super::id_token::header(jwt)?
+    super::jwt::header(jwt)?
         .get("alg")?
         .as_str()
         .map(str::to_string)
